@@ -10,7 +10,7 @@ import org.agrona.DirectBuffer;
  *     <li>room: {@code [A-Za-z0-9_.:-]}</li>
  *     <li>user id: {@code [A-Za-z0-9_.:@-]}</li>
  *     <li>client message id and conflation key: printable ASCII ({@code 0x21-0x7E}) except {@code "} and {@code \}</li>
- *     <li>room pattern: room characters plus {@code *}, which matches any run of room characters</li>
+ *     <li>room pattern: room characters plus {@code *}, which matches any run of characters, including none</li>
  * </ul>
  * Stateless; safe from any thread.
  */
