@@ -1,0 +1,1334 @@
+package io.roomwire.engine;
+
+import io.roomwire.engine.EngineCounters.SystemCounter;
+import io.roomwire.protocol.ErrorCodes;
+import io.roomwire.protocol.Identifiers;
+import io.roomwire.protocol.JsonEncoder;
+import io.roomwire.protocol.codec.AckEncoder;
+import io.roomwire.protocol.codec.AckStatus;
+import io.roomwire.protocol.codec.BooleanType;
+import io.roomwire.protocol.codec.CloseGatewayDecoder;
+import io.roomwire.protocol.codec.CloseSessionDecoder;
+import io.roomwire.protocol.codec.ConnectedEncoder;
+import io.roomwire.protocol.codec.DeliverEncoder;
+import io.roomwire.protocol.codec.ErrorCode;
+import io.roomwire.protocol.codec.ErrorEncoder;
+import io.roomwire.protocol.codec.JoinDecoder;
+import io.roomwire.protocol.codec.JoinedEncoder;
+import io.roomwire.protocol.codec.LeaveDecoder;
+import io.roomwire.protocol.codec.LeaveReason;
+import io.roomwire.protocol.codec.LeftEncoder;
+import io.roomwire.protocol.codec.MessageHeaderDecoder;
+import io.roomwire.protocol.codec.MessageHeaderEncoder;
+import io.roomwire.protocol.codec.MessageKind;
+import io.roomwire.protocol.codec.OpenSessionDecoder;
+import io.roomwire.protocol.codec.PayloadFormat;
+import io.roomwire.protocol.codec.Permission;
+import io.roomwire.protocol.codec.PingDecoder;
+import io.roomwire.protocol.codec.PongEncoder;
+import io.roomwire.protocol.codec.PresenceEncoder;
+import io.roomwire.protocol.codec.PresenceSnapshotEncoder;
+import io.roomwire.protocol.codec.PresenceStatus;
+import io.roomwire.protocol.codec.PublishDecoder;
+import io.roomwire.protocol.codec.ResyncEncoder;
+import io.roomwire.protocol.codec.RoomLaggingDecoder;
+import io.roomwire.protocol.codec.ServerPublishDecoder;
+import io.roomwire.protocol.codec.SessionClosedEncoder;
+import io.roomwire.protocol.codec.TypingCommandDecoder;
+import io.roomwire.protocol.codec.TypingEncoder;
+import io.roomwire.protocol.codec.VarAsciiEncodingEncoder;
+import org.agrona.DeadlineTimerWheel;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.ExpandableRingBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.ArrayListUtil;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine's single writer: decodes commands from the inbound ring, sequences room records into room logs, keeps
+ * sessions, membership and presence, runs presence expiry and room retirement on a timer wheel, and answers each
+ * gateway through its control ring.
+ * <p>
+ * Not thread safe: every method runs on the conductor thread (the {@code AgentRunner}'s, or the embedder's through
+ * {@code AgentInvoker}), except {@link #gatewayRegistry()} and {@link #inboundRing()}, which hand out thread-safe
+ * objects.
+ */
+final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel.TimerHandler
+{
+    private static final int TICKS_PER_WHEEL = 1024;
+    private static final int TIMER_EXPIRY_LIMIT = 1024;
+    private static final byte[] EMPTY = new byte[0];
+    private static final byte[][] NO_PATTERNS = new byte[0][];
+    private static final UnsafeBuffer EMPTY_BUFFER = new UnsafeBuffer(EMPTY);
+
+    private final Engine.Context ctx;
+    private final EngineCounters counters;
+    private final ManyToOneRingBuffer inboundRing;
+    private final GatewayRegistry gatewayRegistry;
+    private final NanoClock nanoClock;
+    private final EpochClock epochClock;
+    private final DeadlineTimerWheel timerWheel;
+    private final Long2ObjectHashMap<Object> timerTargetById = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<Session> sessionById = new Long2ObjectHashMap<>();
+    private final AsciiKeyTable<Room> rooms;
+    private final AsciiKeyTable<User> users;
+    private final Int2ObjectHashMap<User> userById = new Int2ObjectHashMap<>();
+    private final RateLimiter publishLimiter;
+    private final RateLimiter typingLimiter;
+    private final byte[][] conflatedPatterns;
+    private final byte[][] reasonByErrorCode = new byte[256][];
+    private final ArrayList<Subscription> revokedSubscriptions = new ArrayList<>();
+    private final ExpandableRingBuffer[] backlogs;
+    private final ExpandableRingBuffer.MessageConsumer backlogConsumer = this::offerBacklogged;
+    private OneToOneRingBuffer drainingRing;
+    private int backloggedGateways;
+
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final OpenSessionDecoder openSessionDecoder = new OpenSessionDecoder();
+    private final CloseSessionDecoder closeSessionDecoder = new CloseSessionDecoder();
+    private final CloseGatewayDecoder closeGatewayDecoder = new CloseGatewayDecoder();
+    private final JoinDecoder joinDecoder = new JoinDecoder();
+    private final LeaveDecoder leaveDecoder = new LeaveDecoder();
+    private final PublishDecoder publishDecoder = new PublishDecoder();
+    private final ServerPublishDecoder serverPublishDecoder = new ServerPublishDecoder();
+    private final TypingCommandDecoder typingDecoder = new TypingCommandDecoder();
+    private final PingDecoder pingDecoder = new PingDecoder();
+    private final RoomLaggingDecoder roomLaggingDecoder = new RoomLaggingDecoder();
+
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final DeliverEncoder deliverEncoder = new DeliverEncoder();
+    private final PresenceEncoder presenceEncoder = new PresenceEncoder();
+    private final ConnectedEncoder connectedEncoder = new ConnectedEncoder();
+    private final JoinedEncoder joinedEncoder = new JoinedEncoder();
+    private final PresenceSnapshotEncoder presenceSnapshotEncoder = new PresenceSnapshotEncoder();
+    private final AckEncoder ackEncoder = new AckEncoder();
+    private final ErrorEncoder errorEncoder = new ErrorEncoder();
+    private final ResyncEncoder resyncEncoder = new ResyncEncoder();
+    private final PongEncoder pongEncoder = new PongEncoder();
+    private final LeftEncoder leftEncoder = new LeftEncoder();
+    private final TypingEncoder typingEncoder = new TypingEncoder();
+    private final SessionClosedEncoder sessionClosedEncoder = new SessionClosedEncoder();
+    private final JsonEncoder jsonEncoder = new JsonEncoder();
+
+    private final UnsafeBuffer roomView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer idView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer authorView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer recordBuffer;
+    private final ExpandableArrayBuffer jsonBuffer = new ExpandableArrayBuffer(4096);
+    private final ExpandableArrayBuffer controlBuffer = new ExpandableArrayBuffer(4096);
+
+    private long nowNs;
+    private long nowMs;
+    private long lastEpoch;
+    private long nextSubscriptionId = 1;
+    private int nextUserId = 1;
+
+    EngineConductor(final Engine.Context ctx, final EngineCounters counters)
+    {
+        this.ctx = ctx;
+        this.counters = counters;
+        this.inboundRing = ctx.newInboundRing();
+        this.gatewayRegistry = new GatewayRegistry(ctx);
+        this.nanoClock = ctx.nanoClock();
+        this.epochClock = ctx.epochClock();
+        this.nowNs = nanoClock.nanoTime();
+        this.nowMs = epochClock.time();
+        this.timerWheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, nowNs, ctx.timerTickNs(), TICKS_PER_WHEEL);
+        final long seed = ThreadLocalRandom.current().nextLong();
+        this.rooms = new AsciiKeyTable<>(seed);
+        this.users = new AsciiKeyTable<>(seed * 31);
+        this.publishLimiter = new RateLimiter(ctx.publishRate(), ctx.publishBurst());
+        this.typingLimiter = new RateLimiter(ctx.typingRate(), ctx.typingRate());
+        this.recordBuffer = new UnsafeBuffer(new byte[ctx.maxRecordLength()]);
+        this.backlogs = new ExpandableRingBuffer[ctx.maxGateways()];
+
+        final String[] patterns = ctx.conflatedRoomPatterns();
+        this.conflatedPatterns = new byte[patterns.length][];
+        for (int i = 0; i < patterns.length; i++)
+        {
+            conflatedPatterns[i] = patterns[i].getBytes(StandardCharsets.US_ASCII);
+        }
+        for (final ErrorCode code : ErrorCode.values())
+        {
+            if (code != ErrorCode.NULL_VAL)
+            {
+                reasonByErrorCode[code.value()] = ErrorCodes.description(code).getBytes(StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    GatewayRegistry gatewayRegistry()
+    {
+        return gatewayRegistry;
+    }
+
+    ManyToOneRingBuffer inboundRing()
+    {
+        return inboundRing;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return "roomwire-conductor";
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork()
+    {
+        nowNs = nanoClock.nanoTime();
+        nowMs = epochClock.time();
+
+        int workCount = backloggedGateways > 0 ? drainBacklogs() : 0;
+        workCount += inboundRing.read(this, ctx.commandLimit());
+        workCount += pollTimers();
+        counters.counter(SystemCounter.INBOUND_RING_OCCUPANCY).setRelease(inboundRing.size());
+
+        return workCount;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onError(final Throwable throwable)
+    {
+        ctx.errorHandler().onError(throwable);
+    }
+
+    /**
+     * Close every session with {@code shutting_down}, so gateways can tell their clients.
+     */
+    public void onClose()
+    {
+        final ArrayList<Session> sessions = new ArrayList<>(sessionById.values());
+        for (final Session session : sessions)
+        {
+            closeSession(session, LeaveReason.SHUTDOWN, ErrorCode.SHUTTING_DOWN);
+        }
+    }
+
+    // ------------------------------------------------------------------ inbound commands
+
+    /**
+     * Dispatch one inbound command: a session id, then one SBE message.
+     * {@inheritDoc}
+     */
+    public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        counters.counter(SystemCounter.COMMANDS).incrementRelease();
+        final long sessionId = buffer.getLong(index);
+        final int offset = index + Gateway.COMMAND_PREFIX_LENGTH;
+        headerDecoder.wrap(buffer, offset);
+        final int templateId = headerDecoder.templateId();
+        final int blockLength = headerDecoder.blockLength();
+        final int version = headerDecoder.version();
+        final int bodyOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+
+        if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID ||
+            version > MessageHeaderDecoder.SCHEMA_VERSION)
+        {
+            final Session session = sessionById.get(sessionId);
+            if (null != session)
+            {
+                sendError(session, ErrorCode.UNSUPPORTED_VERSION, null, null);
+            }
+            return;
+        }
+
+        switch (templateId)
+        {
+            case OpenSessionDecoder.TEMPLATE_ID:
+                openSessionDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                onOpenSession(openSessionDecoder);
+                break;
+
+            case CloseGatewayDecoder.TEMPLATE_ID:
+                closeGatewayDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                onCloseGateway(closeGatewayDecoder.gatewayId());
+                break;
+
+            case ServerPublishDecoder.TEMPLATE_ID:
+                serverPublishDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                onServerPublish(serverPublishDecoder);
+                break;
+
+            default:
+                onSessionCommand(sessionId, templateId, buffer, bodyOffset, blockLength, version);
+        }
+
+        processRevocations();
+    }
+
+    private void onSessionCommand(
+        final long sessionId,
+        final int templateId,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version)
+    {
+        final Session session = sessionById.get(sessionId);
+        if (null == session)
+        {
+            counters.counter(SystemCounter.UNKNOWN_SESSION_COMMANDS).incrementRelease();
+            return;
+        }
+        session.lastActivityNs = nowNs;
+
+        switch (templateId)
+        {
+            case PublishDecoder.TEMPLATE_ID:
+                publishDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                onPublish(session, publishDecoder);
+                break;
+
+            case JoinDecoder.TEMPLATE_ID:
+                joinDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                onJoin(session, joinDecoder);
+                break;
+
+            case LeaveDecoder.TEMPLATE_ID:
+                leaveDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                onLeave(session, leaveDecoder);
+                break;
+
+            case TypingCommandDecoder.TEMPLATE_ID:
+                typingDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                onTyping(session, typingDecoder);
+                break;
+
+            case PingDecoder.TEMPLATE_ID:
+                pingDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                onPing(session, pingDecoder);
+                break;
+
+            case RoomLaggingDecoder.TEMPLATE_ID:
+                roomLaggingDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                onRoomLagging(session, roomLaggingDecoder);
+                break;
+
+            case CloseSessionDecoder.TEMPLATE_ID:
+                closeSessionDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                final LeaveReason reason = closeSessionDecoder.reason();
+                closeSession(session, reason == LeaveReason.NULL_VAL ? LeaveReason.DISCONNECTED : reason, null);
+                break;
+
+            default:
+                sendError(session, ErrorCode.MALFORMED, null, null);
+        }
+    }
+
+    private void onOpenSession(final OpenSessionDecoder decoder)
+    {
+        final long sessionId = decoder.sessionId();
+        final int gatewayId = decoder.gatewayId();
+        final Gateway gateway = gatewayRegistry.get(gatewayId);
+        if (null == gateway || sessionById.containsKey(sessionId))
+        {
+            counters.counter(SystemCounter.UNKNOWN_SESSION_COMMANDS).incrementRelease();
+            return;
+        }
+
+        int joinCount = 0;
+        int publishCount = 0;
+        final OpenSessionDecoder.GrantsDecoder grants = decoder.grants();
+        final byte[][] joinPatterns = new byte[grants.count()][];
+        final byte[][] publishPatterns = new byte[grants.count()][];
+        while (grants.hasNext())
+        {
+            grants.next();
+            final Permission permission = grants.permission();
+            final byte[] pattern = new byte[grants.patternLength()];
+            grants.getPattern(pattern, 0, pattern.length);
+            if (permission == Permission.JOIN)
+            {
+                joinPatterns[joinCount++] = pattern;
+            }
+            else if (permission == Permission.PUBLISH)
+            {
+                publishPatterns[publishCount++] = pattern;
+            }
+        }
+        decoder.wrapUserId(authorView);
+
+        final User user = internUser(authorView);
+        final Session session = new Session(
+            sessionId,
+            gatewayId,
+            user,
+            joinCount == 0 ? NO_PATTERNS : java.util.Arrays.copyOf(joinPatterns, joinCount),
+            publishCount == 0 ? NO_PATTERNS : java.util.Arrays.copyOf(publishPatterns, publishCount));
+        session.lastActivityNs = nowNs;
+        user.sessionCount++;
+        sessionById.put(sessionId, session);
+        counters.counter(SystemCounter.SESSIONS).setRelease(sessionById.size());
+        scheduleLiveness(session, nowNs + ctx.presenceTimeoutNs());
+
+        connectedEncoder.wrapAndApplyHeader(controlBuffer, ControlEvents.PREFIX_LENGTH, headerEncoder)
+            .sessionId(sessionId)
+            .heartbeatIntervalMs((int)TimeUnit.NANOSECONDS.toMillis(ctx.heartbeatIntervalNs()))
+            .heartbeatTimeoutMs((int)TimeUnit.NANOSECONDS.toMillis(ctx.presenceTimeoutNs()))
+            .maxPayloadBytes(ctx.maxPayloadLength())
+            .maxRoomsPerSession(ctx.maxRoomsPerSession())
+            .publishRatePerSecond(ctx.publishRate())
+            .publishBurst(ctx.publishBurst())
+            .putUserId(user.key, 0, user.key.length);
+        send(gatewayId, ControlEvents.CONTROL, sessionId, 0, 0, connectedEncoder.encodedLength());
+    }
+
+    private void onCloseGateway(final int gatewayId)
+    {
+        closeSessionsOf(gatewayId, LeaveReason.DISCONNECTED);
+        clearBacklog(gatewayId);
+        gatewayRegistry.release(gatewayId);
+        counters.counter(SystemCounter.GATEWAYS).setRelease(gatewayRegistry.size());
+    }
+
+    private void onJoin(final Session session, final JoinDecoder decoder)
+    {
+        final long resumeEpoch = decoder.resumeEpoch();
+        final long resumeSeq = decoder.resumeSeq();
+        decoder.wrapRoom(roomView);
+        decoder.wrapCorrelationId(idView);
+
+        final ErrorCode invalid = validateRoomAndId(roomView, idView);
+        if (null != invalid)
+        {
+            sendError(session, invalid, roomView, idView);
+            return;
+        }
+        if (!Session.isGranted(session.joinPatterns, roomView, 0, roomView.capacity()))
+        {
+            sendError(session, ErrorCode.NOT_PERMITTED, roomView, idView);
+            return;
+        }
+
+        final boolean hasResume = resumeEpoch != JoinDecoder.resumeEpochNullValue() &&
+            resumeSeq != JoinDecoder.resumeSeqNullValue();
+        if (hasResume && (resumeEpoch < 0 || resumeSeq < 0))
+        {
+            sendError(session, ErrorCode.MALFORMED, roomView, idView);
+            return;
+        }
+
+        Room room = findRoom(roomView);
+        if (null != room)
+        {
+            if (session.indexOf(room) >= 0)
+            {
+                sendError(session, ErrorCode.ALREADY_JOINED, roomView, idView);
+                return;
+            }
+            if (room.memberCount >= ctx.maxMembersPerRoom())
+            {
+                sendError(session, ErrorCode.ROOM_FULL, roomView, idView);
+                return;
+            }
+            if (hasResume && resumeEpoch == room.epoch && resumeSeq > room.log.engineHeadSeq())
+            {
+                sendError(session, ErrorCode.RESUME_AHEAD, roomView, idView);
+                return;
+            }
+        }
+        if (session.roomCount >= ctx.maxRoomsPerSession())
+        {
+            sendError(session, ErrorCode.TOO_MANY_ROOMS, roomView, idView);
+            return;
+        }
+        if (null == room)
+        {
+            room = createRoom(roomView);
+        }
+
+        final int userId = session.user.id;
+        final int sessionsOfUser = room.sessionsByUserId.get(userId);
+        room.sessionsByUserId.put(userId, sessionsOfUser + 1);
+        if (sessionsOfUser == 0)
+        {
+            appendPresence(room, session.user, PresenceStatus.JOINED, LeaveReason.NONE);
+        }
+
+        final RoomLog log = room.log;
+        boolean isResync = false;
+        long fromSeq = log.engineHeadSeq() + 1;
+        if (hasResume)
+        {
+            if (resumeEpoch == 0 && resumeSeq == 0)
+            {
+                fromSeq = log.oldestSeq();
+            }
+            else if (resumeEpoch == room.epoch && resumeSeq + 1 >= log.oldestSeq())
+            {
+                fromSeq = resumeSeq + 1;
+            }
+            else
+            {
+                isResync = true;
+                fromSeq = log.oldestSeq();
+            }
+        }
+
+        final long startPosition = log.positionOf(fromSeq);
+        Subscription subscription = room.subscriptionOf(session.gatewayId);
+        if (null == subscription)
+        {
+            subscription = new Subscription(nextSubscriptionId++, room, session.gatewayId, startPosition);
+            if (!gatewayRegistry.get(session.gatewayId).offerSubscription(subscription))
+            {
+                if (sessionsOfUser == 0)
+                {
+                    room.sessionsByUserId.remove(userId);
+                    appendPresence(room, session.user, PresenceStatus.LEFT, LeaveReason.LAGGING);
+                }
+                else
+                {
+                    room.sessionsByUserId.put(userId, sessionsOfUser);
+                }
+                onGatewayOverrun(session.gatewayId);
+                return;
+            }
+            room.addSubscription(subscription);
+        }
+        subscription.onJoinIssued(startPosition);
+        room.cachedFloor = Math.min(room.cachedFloor, startPosition);
+
+        final int memberIndex = subscription.addMember(session);
+        session.addSubscription(subscription, memberIndex,
+            Session.isGranted(session.publishPatterns, roomView, 0, roomView.capacity()));
+        room.memberCount++;
+        cancelRetirement(room);
+
+        if (isResync)
+        {
+            resyncEncoder.wrapAndApplyHeader(controlBuffer, ControlEvents.PREFIX_LENGTH, headerEncoder)
+                .epoch(room.epoch)
+                .headSeq(log.engineHeadSeq())
+                .fromSeq(fromSeq)
+                .requestedEpoch(resumeEpoch)
+                .requestedSeq(resumeSeq)
+                .putRoom(room.key, 0, room.key.length);
+            send(session.gatewayId, ControlEvents.CONTROL, session.id, 0, 0, resyncEncoder.encodedLength());
+        }
+
+        sendJoined(session, subscription, room, fromSeq, startPosition);
+    }
+
+    private void sendJoined(
+        final Session session, final Subscription subscription, final Room room, final long fromSeq, final long startPosition)
+    {
+        final int membersTotal = room.sessionsByUserId.size();
+        final int maxMessage = gatewayRegistry.get(session.gatewayId).maxControlMessageLength() -
+            ControlEvents.PREFIX_LENGTH - 256;
+        final int perMember = VarAsciiEncodingEncoder.lengthEncodingLength() + Identifiers.MAX_LENGTH;
+        final int membersPerMessage = Math.max(1, maxMessage / perMember);
+
+        final Int2IntIterator iterator = memberIterator.reset(room);
+        int remaining = membersTotal;
+        while (remaining > membersPerMessage)
+        {
+            presenceSnapshotEncoder.wrapAndApplyHeader(controlBuffer, ControlEvents.PREFIX_LENGTH, headerEncoder);
+            final PresenceSnapshotEncoder.MembersEncoder members = presenceSnapshotEncoder.membersCount(membersPerMessage);
+            for (int i = 0; i < membersPerMessage; i++)
+            {
+                final User user = userById.get(iterator.nextKey());
+                members.next().putUserId(user.key, 0, user.key.length);
+            }
+            presenceSnapshotEncoder.putRoom(room.key, 0, room.key.length);
+            send(session.gatewayId, ControlEvents.CONTROL, session.id, 0, 0, presenceSnapshotEncoder.encodedLength());
+            remaining -= membersPerMessage;
+        }
+
+        joinedEncoder.wrapAndApplyHeader(controlBuffer, ControlEvents.PREFIX_LENGTH, headerEncoder)
+            .epoch(room.epoch)
+            .headSeq(room.log.engineHeadSeq())
+            .fromSeq(fromSeq)
+            .membersTotal(membersTotal)
+            .conflated(room.isConflated ? BooleanType.TRUE : BooleanType.FALSE);
+        final JoinedEncoder.MembersEncoder members = joinedEncoder.membersCount(remaining);
+        for (int i = 0; i < remaining; i++)
+        {
+            final User user = userById.get(iterator.nextKey());
+            members.next().putUserId(user.key, 0, user.key.length);
+        }
+        joinedEncoder.putRoom(room.key, 0, room.key.length);
+        joinedEncoder.putCorrelationId(idView, 0, idView.capacity());
+        send(session.gatewayId, ControlEvents.JOINED, session.id, subscription.id, startPosition,
+            joinedEncoder.encodedLength());
+    }
+
+    private void onLeave(final Session session, final LeaveDecoder decoder)
+    {
+        decoder.wrapRoom(roomView);
+        decoder.wrapCorrelationId(idView);
+        final ErrorCode invalid = validateRoomAndId(roomView, idView);
+        if (null != invalid)
+        {
+            sendError(session, invalid, roomView, idView);
+            return;
+        }
+
+        final Room room = findRoom(roomView);
+        final int index = null == room ? -1 : session.indexOf(room);
+        if (index < 0)
+        {
+            sendError(session, ErrorCode.NOT_A_MEMBER, roomView, idView);
+            return;
+        }
+
+        removeMembership(session, index, LeaveReason.LEFT, true);
+    }
+
+    private void onPublish(final Session session, final PublishDecoder decoder)
+    {
+        final MessageKind kind = decoder.kind();
+        final PayloadFormat format = decoder.format();
+        decoder.wrapRoom(roomView);
+        decoder.wrapClientMessageId(idView);
+        decoder.wrapKey(keyView);
+        final int payloadLength = decoder.payloadLength();
+        final int payloadOffset = decoder.limit() + PublishDecoder.payloadHeaderLength();
+        payloadView.wrap(decoder.buffer(), payloadOffset, payloadLength);
+
+        ErrorCode error = validateRoomAndId(roomView, idView);
+        if (null == error)
+        {
+            error = validatePublish(kind, format, payloadLength);
+        }
+        if (null == error)
+        {
+            final long tat = publishLimiter.tryAcquire(session.publishTat, nowNs);
+            if (tat == Long.MIN_VALUE)
+            {
+                error = ErrorCode.RATE_LIMITED;
+            }
+            else
+            {
+                session.publishTat = tat;
+            }
+        }
+
+        Room room = null;
+        if (null == error)
+        {
+            room = findRoom(roomView);
+            final int index = null == room ? -1 : session.indexOf(room);
+            final boolean mayPublish = index >= 0 ?
+                session.mayPublish[index] : Session.isGranted(session.publishPatterns, roomView, 0, roomView.capacity());
+            if (!mayPublish)
+            {
+                error = ErrorCode.NOT_PERMITTED;
+            }
+        }
+        if (null != error)
+        {
+            sendError(session, error, roomView, idView);
+            return;
+        }
+
+        if (null == room)
+        {
+            room = createRoom(roomView);
+            scheduleRetirement(room);
+        }
+
+        final long seq = appendDeliver(room, kind, format, session.user.keyBuffer, keyView, payloadView);
+        if (idView.capacity() > 0)
+        {
+            ackEncoder.wrapAndApplyHeader(controlBuffer, ControlEvents.PREFIX_LENGTH, headerEncoder)
+                .status(AckStatus.DELIVERED)
+                .epoch(room.epoch)
+                .seq(seq)
+                .putRoom(room.key, 0, room.key.length)
+                .putClientMessageId(idView, 0, idView.capacity());
+            send(session.gatewayId, ControlEvents.CONTROL, session.id, 0, 0, ackEncoder.encodedLength());
+            counters.counter(SystemCounter.ACKS).incrementRelease();
+        }
+    }
+
+    private void onServerPublish(final ServerPublishDecoder decoder)
+    {
+        final MessageKind kind = decoder.kind();
+        final PayloadFormat format = decoder.format();
+        decoder.wrapRoom(roomView);
+        decoder.wrapAuthor(authorView);
+        decoder.wrapKey(keyView);
+        final int payloadLength = decoder.payloadLength();
+        payloadView.wrap(decoder.buffer(), decoder.limit() + ServerPublishDecoder.payloadHeaderLength(), payloadLength);
+
+        if (!Identifiers.isValidRoom(roomView, 0, roomView.capacity()) ||
+            !Identifiers.isValidUser(authorView, 0, authorView.capacity()) ||
+            (keyView.capacity() > 0 && !Identifiers.isValidId(keyView, 0, keyView.capacity())) ||
+            null != validatePublish(kind, format, payloadLength))
+        {
+            counters.counter(SystemCounter.REJECTS).incrementRelease();
+            ctx.errorHandler().onError(new IllegalArgumentException("server publish refused: invalid room, author, " +
+                "key, kind, format or payload length"));
+            return;
+        }
+
+        Room room = findRoom(roomView);
+        if (null == room)
+        {
+            room = createRoom(roomView);
+            scheduleRetirement(room);
+        }
+        appendDeliver(room, kind, format, authorView, keyView, payloadView);
+    }
+
+    private ErrorCode validatePublish(final MessageKind kind, final PayloadFormat format, final int payloadLength)
+    {
+        if (kind == MessageKind.NULL_VAL || format == PayloadFormat.NULL_VAL)
+        {
+            return ErrorCode.MALFORMED;
+        }
+        if (payloadLength > ctx.maxPayloadLength())
+        {
+            return ErrorCode.PAYLOAD_TOO_LARGE;
+        }
+        if (keyView.capacity() > 0 && !Identifiers.isValidId(keyView, 0, keyView.capacity()))
+        {
+            return ErrorCode.INVALID_ID;
+        }
+
+        return null;
+    }
+
+    private void onTyping(final Session session, final TypingCommandDecoder decoder)
+    {
+        final BooleanType isTyping = decoder.isTyping();
+        decoder.wrapRoom(roomView);
+        idView.wrap(EMPTY);
+        if (!Identifiers.isValidRoom(roomView, 0, roomView.capacity()))
+        {
+            sendError(session, ErrorCode.INVALID_ROOM, roomView, null);
+            return;
+        }
+
+        final Room room = findRoom(roomView);
+        if (null == room || session.indexOf(room) < 0)
+        {
+            sendError(session, ErrorCode.NOT_A_MEMBER, roomView, null);
+            return;
+        }
+
+        final long tat = typingLimiter.tryAcquire(session.typingTat, nowNs);
+        if (tat == Long.MIN_VALUE)
+        {
+            sendError(session, ErrorCode.RATE_LIMITED, roomView, null);
+            return;
+        }
+        session.typingTat = tat;
+
+        typingEncoder.wrapAndApplyHeader(controlBuffer, ControlEvents.PREFIX_LENGTH, headerEncoder)
+            .isTyping(isTyping == BooleanType.TRUE ? BooleanType.TRUE : BooleanType.FALSE)
+            .putRoom(room.key, 0, room.key.length)
+            .putUserId(session.user.key, 0, session.user.key.length);
+        final int length = typingEncoder.encodedLength();
+        for (int i = 0; i < room.subscriptionCount; i++)
+        {
+            final Subscription subscription = room.subscriptions[i];
+            send(subscription.gatewayId, ControlEvents.BROADCAST, session.id, subscription.id, 0, length);
+        }
+        counters.counter(SystemCounter.TYPING).incrementRelease();
+    }
+
+    private void onPing(final Session session, final PingDecoder decoder)
+    {
+        pongEncoder.wrapAndApplyHeader(controlBuffer, ControlEvents.PREFIX_LENGTH, headerEncoder)
+            .timestamp(decoder.timestamp())
+            .serverTimestamp(nowMs);
+        send(session.gatewayId, ControlEvents.CONTROL, session.id, 0, 0, pongEncoder.encodedLength());
+    }
+
+    private void onRoomLagging(final Session session, final RoomLaggingDecoder decoder)
+    {
+        decoder.wrapRoom(roomView);
+        final Room room = findRoom(roomView);
+        final int index = null == room ? -1 : session.indexOf(room);
+        if (index >= 0)
+        {
+            removeMembership(session, index, LeaveReason.LAGGING, false);
+        }
+    }
+
+    // ------------------------------------------------------------------ sessions and membership
+
+    private void closeSession(final Session session, final LeaveReason reason, final ErrorCode notifyCode)
+    {
+        for (int i = session.roomCount - 1; i >= 0; i--)
+        {
+            removeMembership(session, i, reason, false);
+        }
+
+        sessionById.remove(session.id);
+        counters.counter(SystemCounter.SESSIONS).setRelease(sessionById.size());
+        if (session.livenessTimerId != DeadlineTimerWheel.NULL_DEADLINE)
+        {
+            timerWheel.cancelTimer(session.livenessTimerId);
+            timerTargetById.remove(session.livenessTimerId);
+            session.livenessTimerId = DeadlineTimerWheel.NULL_DEADLINE;
+        }
+
+        final User user = session.user;
+        if (--user.sessionCount == 0)
+        {
+            users.remove(user);
+            userById.remove(user.id);
+        }
+
+        if (null != notifyCode)
+        {
+            sessionClosedEncoder.wrapAndApplyHeader(controlBuffer, ControlEvents.PREFIX_LENGTH, headerEncoder)
+                .code(notifyCode)
+                .putReason(reasonByErrorCode[notifyCode.value()], 0, reasonByErrorCode[notifyCode.value()].length);
+            send(session.gatewayId, ControlEvents.SESSION_CLOSED, session.id, 0, 0, sessionClosedEncoder.encodedLength());
+        }
+    }
+
+    private void closeSessionsOf(final int gatewayId, final LeaveReason reason)
+    {
+        final ArrayList<Session> sessions = new ArrayList<>();
+        for (final Session session : sessionById.values())
+        {
+            if (session.gatewayId == gatewayId)
+            {
+                sessions.add(session);
+            }
+        }
+        for (final Session session : sessions)
+        {
+            closeSession(session, reason, null);
+        }
+    }
+
+    /**
+     * Take a session out of one of its rooms.
+     *
+     * @param session   leaving.
+     * @param index     of the room in the session.
+     * @param reason    for the presence record and the {@code Left} message.
+     * @param notify    whether to send the gateway a {@code Left} (false when the gateway already knows).
+     */
+    private void removeMembership(final Session session, final int index, final LeaveReason reason, final boolean notify)
+    {
+        final Subscription subscription = session.subscriptions[index];
+        final Room room = subscription.room;
+        final Session moved = subscription.removeMember(session.memberIndexes[index]);
+        if (null != moved)
+        {
+            moved.memberIndexes[moved.indexOf(room)] = session.memberIndexes[index];
+        }
+        session.removeRoomAt(index);
+        room.memberCount--;
+
+        final int userId = session.user.id;
+        final int sessionsOfUser = room.sessionsByUserId.get(userId) - 1;
+        if (sessionsOfUser <= 0)
+        {
+            room.sessionsByUserId.remove(userId);
+            appendPresence(room, session.user, PresenceStatus.LEFT, reason);
+        }
+        else
+        {
+            room.sessionsByUserId.put(userId, sessionsOfUser);
+        }
+
+        if (notify)
+        {
+            leftEncoder.wrapAndApplyHeader(controlBuffer, ControlEvents.PREFIX_LENGTH, headerEncoder)
+                .reason(reason)
+                .lastSeq(0)
+                .putRoom(room.key, 0, room.key.length)
+                .putCorrelationId(idView, 0, reason == LeaveReason.LEFT ? idView.capacity() : 0);
+            send(session.gatewayId, ControlEvents.LEFT, session.id, subscription.id, 0, leftEncoder.encodedLength());
+        }
+
+        if (subscription.memberCount == 0)
+        {
+            room.removeSubscription(subscription);
+            if (subscription.state() == Subscription.ACTIVE)
+            {
+                subscription.state(Subscription.CLOSED);
+            }
+            send(session.gatewayId, ControlEvents.SUBSCRIPTION_CLOSED, 0, subscription.id, 0, -1);
+        }
+
+        if (room.memberCount == 0)
+        {
+            scheduleRetirement(room);
+        }
+    }
+
+    private User internUser(final DirectBuffer name)
+    {
+        final int length = name.capacity();
+        final long hash = users.hash(name, 0, length);
+        User user = users.get(name, 0, length, hash);
+        if (null == user)
+        {
+            final byte[] key = new byte[length];
+            name.getBytes(0, key);
+            user = new User(key, hash, nextUserId++);
+            users.add(user);
+            userById.put(user.id, user);
+        }
+
+        return user;
+    }
+
+    // ------------------------------------------------------------------ rooms and records
+
+    private Room findRoom(final DirectBuffer name)
+    {
+        final int length = name.capacity();
+        return rooms.get(name, 0, length, rooms.hash(name, 0, length));
+    }
+
+    private Room createRoom(final DirectBuffer name)
+    {
+        final int length = name.capacity();
+        final byte[] key = new byte[length];
+        name.getBytes(0, key);
+        boolean isConflated = false;
+        for (final byte[] pattern : conflatedPatterns)
+        {
+            isConflated |= Identifiers.matches(pattern, name, 0, length);
+        }
+
+        lastEpoch = Math.max(lastEpoch + 1, nowMs);
+        final Room room = new Room(key, rooms.hash(name, 0, length), lastEpoch,
+            new RoomLog(ctx.logInitialLength(), ctx.historyLength(), ctx.historyRecords(), ctx.retainLength()), isConflated);
+        room.lastActivityNs = nowNs;
+        rooms.add(room);
+        counters.counter(SystemCounter.ROOMS).setRelease(rooms.size());
+
+        return room;
+    }
+
+    private long appendDeliver(
+        final Room room,
+        final MessageKind kind,
+        final PayloadFormat format,
+        final DirectBuffer author,
+        final DirectBuffer key,
+        final DirectBuffer payload)
+    {
+        final long seq = room.log.engineHeadSeq() + 1;
+        deliverEncoder.wrapAndApplyHeader(recordBuffer, 0, headerEncoder)
+            .epoch(room.epoch)
+            .seq(seq)
+            .timestamp(nowMs)
+            .kind(kind)
+            .format(format)
+            .putRoom(room.key, 0, room.key.length)
+            .putAuthor(author, 0, author.capacity())
+            .putKey(key, 0, key.capacity())
+            .putPayload(payload, 0, payload.capacity());
+        append(room, seq, MessageHeaderEncoder.ENCODED_LENGTH + deliverEncoder.encodedLength());
+        counters.counter(SystemCounter.PUBLISHES).incrementRelease();
+
+        return seq;
+    }
+
+    private void appendPresence(final Room room, final User user, final PresenceStatus status, final LeaveReason reason)
+    {
+        final long seq = room.log.engineHeadSeq() + 1;
+        presenceEncoder.wrapAndApplyHeader(recordBuffer, 0, headerEncoder)
+            .epoch(room.epoch)
+            .seq(seq)
+            .timestamp(nowMs)
+            .status(status)
+            .reason(reason)
+            .putRoom(room.key, 0, room.key.length)
+            .putUserId(user.key, 0, user.key.length);
+        append(room, seq, MessageHeaderEncoder.ENCODED_LENGTH + presenceEncoder.encodedLength());
+        counters.counter(SystemCounter.PRESENCE_RECORDS).incrementRelease();
+    }
+
+    private void append(final Room room, final long seq, final int binaryLength)
+    {
+        int jsonLength = 0;
+        if (ctx.jsonForm())
+        {
+            jsonLength = Math.max(0, jsonEncoder.encode(recordBuffer, 0, binaryLength, jsonBuffer, 0));
+        }
+
+        makeRoom(room, RoomLog.FRAME_HEADER_LENGTH + binaryLength + jsonLength);
+        room.log.append(seq, recordBuffer, 0, binaryLength, jsonBuffer, 0, jsonLength);
+        room.lastActivityNs = nowNs;
+    }
+
+    /**
+     * Make sure the next record can be written without overwriting what a live subscription still has to read: grow
+     * the log while it may, otherwise revoke the subscriptions that are that far behind.
+     */
+    private void makeRoom(final Room room, final int frameLength)
+    {
+        final RoomLog log = room.log;
+        while (true)
+        {
+            if (log.shouldGrowForHistory(frameLength))
+            {
+                log.grow();
+                counters.counter(SystemCounter.LOG_GROWTHS).incrementRelease();
+                continue;
+            }
+
+            final long newLowWater = log.lowWaterAfter(frameLength);
+            if (newLowWater <= room.cachedFloor)
+            {
+                return;
+            }
+
+            long floor = Long.MAX_VALUE;
+            for (int i = 0; i < room.subscriptionCount; i++)
+            {
+                floor = Math.min(floor, room.subscriptions[i].floor());
+            }
+            room.cachedFloor = floor;
+            if (newLowWater <= floor)
+            {
+                return;
+            }
+
+            if (log.canGrow())
+            {
+                log.grow();
+                counters.counter(SystemCounter.LOG_GROWTHS).incrementRelease();
+                continue;
+            }
+
+            floor = Long.MAX_VALUE;
+            for (int i = room.subscriptionCount - 1; i >= 0; i--)
+            {
+                final Subscription subscription = room.subscriptions[i];
+                final long subscriptionFloor = subscription.floor();
+                if (subscriptionFloor < newLowWater)
+                {
+                    room.removeSubscription(subscription);
+                    subscription.state(Subscription.REVOKED);
+                    revokedSubscriptions.add(subscription);
+                    counters.counter(SystemCounter.REVOCATIONS).incrementRelease();
+                }
+                else
+                {
+                    floor = Math.min(floor, subscriptionFloor);
+                }
+            }
+            room.cachedFloor = floor;
+            return;
+        }
+    }
+
+    private void processRevocations()
+    {
+        while (!revokedSubscriptions.isEmpty())
+        {
+            final Subscription subscription = revokedSubscriptions.get(revokedSubscriptions.size() - 1);
+            ArrayListUtil.fastUnorderedRemove(revokedSubscriptions, revokedSubscriptions.size() - 1);
+            idView.wrap(EMPTY);
+            while (subscription.memberCount > 0)
+            {
+                final Session session = subscription.members[subscription.memberCount - 1];
+                removeMembership(session, session.indexOf(subscription.room), LeaveReason.LAGGING, true);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean onTimerExpiry(final TimeUnit timeUnit, final long now, final long timerId)
+    {
+        final Object target = timerTargetById.remove(timerId);
+        if (target instanceof Session)
+        {
+            final Session session = (Session)target;
+            session.livenessTimerId = DeadlineTimerWheel.NULL_DEADLINE;
+            final long deadline = session.lastActivityNs + ctx.presenceTimeoutNs();
+            if (now >= deadline)
+            {
+                counters.counter(SystemCounter.PRESENCE_EXPIRIES).incrementRelease();
+                closeSession(session, LeaveReason.EXPIRED, ErrorCode.HEARTBEAT_TIMEOUT);
+                processRevocations();
+            }
+            else
+            {
+                scheduleLiveness(session, deadline);
+            }
+        }
+        else if (target instanceof Room)
+        {
+            final Room room = (Room)target;
+            room.retireTimerId = DeadlineTimerWheel.NULL_DEADLINE;
+            if (room.memberCount == 0)
+            {
+                final long deadline = room.lastActivityNs + ctx.roomIdleTimeoutNs();
+                if (now >= deadline)
+                {
+                    rooms.remove(room);
+                    counters.counter(SystemCounter.ROOMS).setRelease(rooms.size());
+                    counters.counter(SystemCounter.ROOMS_RETIRED).incrementRelease();
+                }
+                else
+                {
+                    room.retireTimerId = timerWheel.scheduleTimer(deadline);
+                    timerTargetById.put(room.retireTimerId, room);
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /**
+     * The wheel examines one spoke per poll and then moves to the next tick if that tick has started; poll until a
+     * poll no longer moves it, so after a pause every due tick is examined with the current time.
+     */
+    private int pollTimers()
+    {
+        int expired = 0;
+        long tickTime;
+        do
+        {
+            tickTime = timerWheel.currentTickTime();
+            expired += timerWheel.poll(nowNs, this, TIMER_EXPIRY_LIMIT - expired);
+        }
+        while (expired < TIMER_EXPIRY_LIMIT && timerWheel.currentTickTime() != tickTime);
+
+        return expired;
+    }
+
+    private void scheduleLiveness(final Session session, final long deadlineNs)
+    {
+        session.livenessTimerId = timerWheel.scheduleTimer(deadlineNs);
+        timerTargetById.put(session.livenessTimerId, session);
+    }
+
+    private void scheduleRetirement(final Room room)
+    {
+        if (room.retireTimerId == DeadlineTimerWheel.NULL_DEADLINE)
+        {
+            room.retireTimerId = timerWheel.scheduleTimer(nowNs + ctx.roomIdleTimeoutNs());
+            timerTargetById.put(room.retireTimerId, room);
+        }
+    }
+
+    private void cancelRetirement(final Room room)
+    {
+        if (room.retireTimerId != DeadlineTimerWheel.NULL_DEADLINE)
+        {
+            timerWheel.cancelTimer(room.retireTimerId);
+            timerTargetById.remove(room.retireTimerId);
+            room.retireTimerId = DeadlineTimerWheel.NULL_DEADLINE;
+        }
+    }
+
+    // ------------------------------------------------------------------ control ring
+
+    private ErrorCode validateRoomAndId(final DirectBuffer room, final DirectBuffer id)
+    {
+        if (!Identifiers.isValidRoom(room, 0, room.capacity()))
+        {
+            return ErrorCode.INVALID_ROOM;
+        }
+        if (id.capacity() > 0 && !Identifiers.isValidId(id, 0, id.capacity()))
+        {
+            return ErrorCode.INVALID_ID;
+        }
+
+        return null;
+    }
+
+    private void sendError(final Session session, final ErrorCode code, final DirectBuffer room, final DirectBuffer id)
+    {
+        counters.counter(SystemCounter.REJECTS).incrementRelease();
+        final byte[] reason = reasonByErrorCode[code.value()];
+        errorEncoder.wrapAndApplyHeader(controlBuffer, ControlEvents.PREFIX_LENGTH, headerEncoder).code(code);
+        putIfValid(errorEncoder, room, true);
+        putIfValid(errorEncoder, id, false);
+        errorEncoder.putReason(reason, 0, reason.length);
+        send(session.gatewayId, ControlEvents.CONTROL, session.id, 0, 0, errorEncoder.encodedLength());
+    }
+
+    private static void putIfValid(final ErrorEncoder encoder, final DirectBuffer value, final boolean isRoom)
+    {
+        final int length = null == value ? 0 : value.capacity();
+        final boolean isValid = length > 0 &&
+            (isRoom ? Identifiers.isValidRoom(value, 0, length) : Identifiers.isValidId(value, 0, length));
+        final DirectBuffer source = isValid ? value : EMPTY_BUFFER;
+        if (isRoom)
+        {
+            encoder.putRoom(source, 0, isValid ? length : 0);
+        }
+        else
+        {
+            encoder.putCorrelationId(source, 0, isValid ? length : 0);
+        }
+    }
+
+    /**
+     * Write a control record whose SBE message is already encoded at {@link ControlEvents#PREFIX_LENGTH} of the
+     * control buffer. When the gateway's ring is full, or records wait before it, the record waits in the gateway's
+     * backlog, in order; a backlog longer than {@link Engine.Context#gatewayBacklogLength()} overruns the gateway.
+     *
+     * @param messageLength length of the SBE message body after its header, or -1 for a record with no message.
+     */
+    private void send(
+        final int gatewayId,
+        final int eventType,
+        final long sessionId,
+        final long subscriptionId,
+        final long aux,
+        final int messageLength)
+    {
+        final Gateway gateway = gatewayRegistry.get(gatewayId);
+        if (null == gateway || gateway.isOverrun())
+        {
+            return;
+        }
+
+        controlBuffer.putLong(ControlEvents.SESSION_ID_OFFSET, sessionId);
+        controlBuffer.putLong(ControlEvents.SUBSCRIPTION_ID_OFFSET, subscriptionId);
+        controlBuffer.putLong(ControlEvents.AUX_OFFSET, aux);
+        final int length = ControlEvents.PREFIX_LENGTH +
+            (messageLength < 0 ? 0 : MessageHeaderEncoder.ENCODED_LENGTH + messageLength);
+
+        ExpandableRingBuffer backlog = backlogs[gatewayId];
+        if ((null == backlog || backlog.isEmpty()) && gateway.controlRing().write(eventType, controlBuffer, 0, length))
+        {
+            return;
+        }
+
+        if (null == backlog)
+        {
+            backlog = new ExpandableRingBuffer(0, ExpandableRingBuffer.MAX_CAPACITY, false);
+            backlogs[gatewayId] = backlog;
+        }
+        if (backlog.size() + length > ctx.gatewayBacklogLength())
+        {
+            onGatewayOverrun(gatewayId);
+            return;
+        }
+        if (backlog.isEmpty())
+        {
+            backloggedGateways++;
+        }
+        controlBuffer.putInt(length, eventType);
+        backlog.append(controlBuffer, 0, length + 4);
+    }
+
+    /**
+     * Move records waiting in gateways' backlogs into their rings, as space allows.
+     */
+    private int drainBacklogs()
+    {
+        int workCount = 0;
+        for (int gatewayId = 0; gatewayId < backlogs.length && backloggedGateways > 0; gatewayId++)
+        {
+            final ExpandableRingBuffer backlog = backlogs[gatewayId];
+            if (null != backlog && !backlog.isEmpty())
+            {
+                final Gateway gateway = gatewayRegistry.get(gatewayId);
+                drainingRing = null == gateway || gateway.isOverrun() ? null : gateway.controlRing();
+                workCount += backlog.consume(backlogConsumer, Integer.MAX_VALUE);
+                if (backlog.isEmpty())
+                {
+                    backloggedGateways--;
+                }
+            }
+        }
+
+        return workCount;
+    }
+
+    private boolean offerBacklogged(final MutableDirectBuffer buffer, final int offset, final int length, final int head)
+    {
+        final int recordLength = length - 4;
+        return null == drainingRing ||
+            drainingRing.write(buffer.getInt(offset + recordLength), buffer, offset, recordLength);
+    }
+
+    private void clearBacklog(final int gatewayId)
+    {
+        final ExpandableRingBuffer backlog = backlogs[gatewayId];
+        if (null != backlog)
+        {
+            if (!backlog.isEmpty())
+            {
+                backloggedGateways--;
+            }
+            backlogs[gatewayId] = null;
+        }
+    }
+
+    private void onGatewayOverrun(final int gatewayId)
+    {
+        final Gateway gateway = gatewayRegistry.get(gatewayId);
+        if (null != gateway && !gateway.isOverrun())
+        {
+            gateway.markOverrun();
+            clearBacklog(gatewayId);
+            counters.counter(SystemCounter.GATEWAY_OVERRUNS).incrementRelease();
+            closeSessionsOf(gatewayId, LeaveReason.LAGGING);
+        }
+    }
+
+    /**
+     * Walks the user ids of a room's presence map without allocating.
+     */
+    private final Int2IntIterator memberIterator = new Int2IntIterator();
+
+    private static final class Int2IntIterator
+    {
+        private final org.agrona.collections.IntIntConsumer adder = this::add;
+        private int[] keys = new int[16];
+        private int count;
+        private int next;
+
+        Int2IntIterator reset(final Room room)
+        {
+            count = 0;
+            next = 0;
+            final int size = room.sessionsByUserId.size();
+            if (keys.length < size)
+            {
+                keys = new int[Math.max(size, keys.length * 2)];
+            }
+            room.sessionsByUserId.forEachInt(adder);
+            return this;
+        }
+
+        private void add(final int key, final int value)
+        {
+            keys[count++] = key;
+        }
+
+        int nextKey()
+        {
+            return keys[next++];
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package io.roomwire.engine;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PresenceTest
+{
+    private static final long TIMEOUT_MS = 30_000;
+
+    @Test
+    void shouldExpireAtTheDeadlineAndNotBefore()
+    {
+        try (EngineHarness harness = new EngineHarness())
+        {
+            final Gateway gateway = harness.gateway();
+            final Recorder recorder = harness.recorder(gateway);
+            final long watcher = harness.open(gateway, "watcher");
+            final long quiet = harness.open(gateway, "quiet");
+            gateway.join(watcher, "room", null);
+            gateway.join(quiet, "room", null);
+            harness.drive();
+
+            for (int i = 0; i < 5; i++)
+            {
+                harness.advanceMs(TIMEOUT_MS / 6);
+                gateway.ping(watcher, i);
+                harness.drive();
+            }
+            assertEquals(5, recorder.of(watcher, "pong").size());
+
+            harness.advanceMs(TIMEOUT_MS / 6 - 1);
+            harness.drive();
+            assertNull(recorder.last(quiet, "closed"), "expired before its deadline");
+
+            harness.advanceMs(1);
+            harness.drive();
+            final Msg closed = recorder.last(quiet, "closed");
+            assertNotNull(closed);
+            assertEquals("HEARTBEAT_TIMEOUT", closed.code);
+            final Msg left = recorder.last(watcher, "presence");
+            assertEquals("quiet", left.user);
+            assertEquals("LEFT", left.status);
+            assertEquals("EXPIRED", left.reason);
+            assertEquals(1, harness.engine.engineCounters().get(EngineCounters.SystemCounter.PRESENCE_EXPIRIES));
+            assertNull(recorder.last(watcher, "closed"), "the watcher heartbeats and stays");
+        }
+    }
+
+    @Test
+    void shouldNotExpireOneMillisecondBeforeTheDeadline()
+    {
+        try (EngineHarness harness = new EngineHarness((ctx) -> ctx.timerTickNs(1 << 20)))
+        {
+            final Gateway gateway = harness.gateway();
+            final Recorder recorder = harness.recorder(gateway);
+            final long session = harness.open(gateway, "user");
+            harness.drive();
+
+            harness.advanceMs(TIMEOUT_MS - 1);
+            harness.drive();
+            assertNull(recorder.last(session, "closed"));
+
+            harness.advanceMs(1);
+            harness.drive();
+            assertEquals("HEARTBEAT_TIMEOUT", recorder.last(session, "closed").code);
+        }
+    }
+
+    @Test
+    void shouldCountAUserOnceAcrossSessionsAndLeaveWhenTheLastExpires()
+    {
+        try (EngineHarness harness = new EngineHarness())
+        {
+            final Gateway gateway = harness.gateway();
+            final Recorder recorder = harness.recorder(gateway);
+            final long watcher = harness.open(gateway, "watcher");
+            gateway.join(watcher, "room", null);
+            harness.drive();
+
+            final long tab1 = harness.open(gateway, "carol");
+            gateway.join(tab1, "room", null);
+            harness.drive();
+            harness.advanceMs(10_000);
+            harness.drive();
+            final long tab2 = harness.open(gateway, "carol");
+            gateway.join(tab2, "room", null);
+            harness.drive();
+
+            final List<Msg> presence = recorder.of(watcher, "presence");
+            assertEquals(1, presence.size(), "the second tab of a present user is not a new presence");
+            assertEquals("JOINED", presence.get(0).status);
+            assertEquals(List.of("watcher", "carol"), recorder.last(tab2, "joined").members);
+            assertEquals(2, recorder.last(tab2, "joined").membersTotal);
+
+            // tab1 expires at 30 s, tab2 at 40 s; the watcher heartbeats throughout
+            for (int t = 0; t < 29; t++)
+            {
+                harness.advanceMs(1_000);
+                gateway.ping(watcher, t);
+                harness.drive();
+            }
+            assertNotNull(recorder.last(tab1, "closed"), "first tab expired");
+            assertEquals(1, recorder.of(watcher, "presence").size(), "carol still present through tab2");
+
+            for (int t = 0; t < 11; t++)
+            {
+                harness.advanceMs(1_000);
+                gateway.ping(watcher, t);
+                harness.drive();
+            }
+            assertNotNull(recorder.last(tab2, "closed"));
+            final Msg left = recorder.last(watcher, "presence");
+            assertEquals("carol", left.user);
+            assertEquals("LEFT", left.status);
+            assertEquals("EXPIRED", left.reason);
+        }
+    }
+
+    @Test
+    void shouldRecordPresenceForExplicitLeaveAndDisconnect()
+    {
+        try (EngineHarness harness = new EngineHarness())
+        {
+            final Gateway gateway = harness.gateway();
+            final Recorder recorder = harness.recorder(gateway);
+            final long watcher = harness.open(gateway, "watcher");
+            final long leaver = harness.open(gateway, "leaver");
+            final long dropper = harness.open(gateway, "dropper");
+            gateway.join(watcher, "room", null);
+            gateway.join(leaver, "room", null);
+            gateway.join(dropper, "room", null);
+            harness.drive();
+
+            gateway.leave(leaver, "room", "bye");
+            gateway.closeSession(dropper);
+            harness.drive();
+
+            final Msg left = recorder.last(leaver, "left");
+            assertEquals("LEFT", left.reason);
+            assertEquals("bye", left.id);
+            final List<Msg> presence = recorder.of(watcher, "presence");
+            assertEquals("LEFT", presence.get(presence.size() - 2).reason);
+            assertEquals("leaver", presence.get(presence.size() - 2).user);
+            assertEquals("DISCONNECTED", presence.get(presence.size() - 1).reason);
+            assertEquals("dropper", presence.get(presence.size() - 1).user);
+            assertEquals(1, harness.engine.engineCounters().get(EngineCounters.SystemCounter.SESSIONS) - 1);
+        }
+    }
+
+    @Test
+    void shouldSplitALargePresenceSnapshotBeforeJoined()
+    {
+        try (EngineHarness harness = new EngineHarness((ctx) -> ctx.gatewayRingLength(16 * 1024)))
+        {
+            final Gateway gateway = harness.gateway();
+            final Recorder recorder = harness.recorder(gateway);
+            final Set<String> expected = new HashSet<>();
+            for (int i = 0; i < 300; i++)
+            {
+                final String user = "user-with-a-rather-long-name-to-fill-the-snapshot-" + i;
+                final long session = harness.open(gateway, user);
+                gateway.join(session, "big", null);
+                expected.add(user);
+                harness.drive();
+            }
+            harness.drive();
+            recorder.clear();
+
+            final long late = harness.open(gateway, "late");
+            gateway.join(late, "big", null);
+            harness.drive();
+            expected.add("late");
+
+            final List<Msg> own = recorder.of(late);
+            final Msg joined = recorder.last(late, "joined");
+            final Set<String> members = new HashSet<>(joined.members);
+            int snapshots = 0;
+            for (final Msg msg : own)
+            {
+                if (msg.type.equals("snapshot"))
+                {
+                    snapshots++;
+                    members.addAll(msg.members);
+                    assertTrue(own.indexOf(msg) < own.indexOf(joined));
+                }
+            }
+            assertTrue(snapshots >= 2, "a 16 KiB control ring needs several messages for 301 members");
+            assertEquals(301, joined.membersTotal);
+            assertEquals(expected, members);
+        }
+    }
+
+    @Test
+    void shouldFanOutTypingToOthersOnlyAndNeverKeepIt()
+    {
+        try (EngineHarness harness = new EngineHarness())
+        {
+            final Gateway one = harness.gateway();
+            final Gateway two = harness.gateway();
+            final long typist = harness.open(one, "typist");
+            final long sameGateway = harness.open(one, "near");
+            final long otherGateway = harness.open(two, "far");
+            final long elsewhere = harness.open(two, "elsewhere");
+            one.join(typist, "room", null);
+            one.join(sameGateway, "room", null);
+            two.join(otherGateway, "room", null);
+            two.join(elsewhere, "other", null);
+            harness.drive();
+
+            one.typing(typist, "room", true);
+            harness.drive();
+
+            assertTrue(harness.recorder(one).of(typist, "typing").isEmpty());
+            assertEquals("typist", harness.recorder(one).last(sameGateway, "typing").user);
+            assertTrue(harness.recorder(two).last(otherGateway, "typing").typing);
+            assertTrue(harness.recorder(two).of(elsewhere, "typing").isEmpty());
+
+            final long reader = harness.open(two, "reader");
+            two.join(reader, "room", 0, 0, null);
+            harness.drive();
+            assertTrue(harness.recorder(two).records(reader, "room").stream().noneMatch((m) -> m.type.equals("typing")));
+        }
+    }
+
+    @Test
+    void shouldRateLimitTypingAtTheLimitAndPastIt()
+    {
+        try (EngineHarness harness = new EngineHarness((ctx) -> ctx.typingRate(3)))
+        {
+            final Gateway gateway = harness.gateway();
+            final Recorder recorder = harness.recorder(gateway);
+            final long typist = harness.open(gateway, "typist");
+            final long peer = harness.open(gateway, "peer");
+            gateway.join(typist, "room", null);
+            gateway.join(peer, "room", null);
+            harness.drive();
+
+            for (int i = 0; i < 3; i++)
+            {
+                gateway.typing(typist, "room", true);
+            }
+            harness.drive();
+            assertEquals(3, recorder.of(peer, "typing").size());
+            assertTrue(recorder.of(typist, "error").isEmpty());
+
+            gateway.typing(typist, "room", true);
+            harness.drive();
+            assertEquals(3, recorder.of(peer, "typing").size());
+            assertEquals("RATE_LIMITED", recorder.last(typist, "error").code);
+
+            harness.advanceMs(334);
+            gateway.typing(typist, "room", false);
+            harness.drive();
+            assertEquals(4, recorder.of(peer, "typing").size());
+        }
+    }
+}
