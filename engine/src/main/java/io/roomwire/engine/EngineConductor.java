@@ -15,6 +15,7 @@ import io.roomwire.protocol.codec.ErrorCode;
 import io.roomwire.protocol.codec.ErrorEncoder;
 import io.roomwire.protocol.codec.JoinDecoder;
 import io.roomwire.protocol.codec.JoinedEncoder;
+import io.roomwire.protocol.codec.KeepAliveDecoder;
 import io.roomwire.protocol.codec.LeaveDecoder;
 import io.roomwire.protocol.codec.LeaveReason;
 import io.roomwire.protocol.codec.LeftEncoder;
@@ -325,6 +326,9 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
             case RoomLaggingDecoder.TEMPLATE_ID:
                 roomLaggingDecoder.wrap(buffer, bodyOffset, blockLength, version);
                 onRoomLagging(session, roomLaggingDecoder);
+                break;
+
+            case KeepAliveDecoder.TEMPLATE_ID:
                 break;
 
             case CloseSessionDecoder.TEMPLATE_ID:
@@ -976,6 +980,14 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         makeRoom(room, RoomLog.FRAME_HEADER_LENGTH + binaryLength + jsonLength);
         room.log.append(seq, recordBuffer, 0, binaryLength, jsonBuffer, 0, jsonLength);
         room.lastActivityNs = nowNs;
+        for (int i = 0; i < room.subscriptionCount; i++)
+        {
+            final Gateway gateway = gatewayRegistry.get(room.subscriptions[i].gatewayId);
+            if (null != gateway)
+            {
+                gateway.signal();
+            }
+        }
     }
 
     /**
@@ -1219,6 +1231,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         ExpandableRingBuffer backlog = backlogs[gatewayId];
         if ((null == backlog || backlog.isEmpty()) && gateway.controlRing().write(eventType, controlBuffer, 0, length))
         {
+            gateway.signal();
             return;
         }
 
@@ -1253,7 +1266,12 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
             {
                 final Gateway gateway = gatewayRegistry.get(gatewayId);
                 drainingRing = null == gateway || gateway.isOverrun() ? null : gateway.controlRing();
-                workCount += backlog.consume(backlogConsumer, Integer.MAX_VALUE);
+                final int drained = backlog.consume(backlogConsumer, Integer.MAX_VALUE);
+                if (drained > 0 && null != drainingRing)
+                {
+                    gateway.signal();
+                }
+                workCount += drained;
                 if (backlog.isEmpty())
                 {
                     backloggedGateways--;
@@ -1290,6 +1308,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         if (null != gateway && !gateway.isOverrun())
         {
             gateway.markOverrun();
+            gateway.signal();
             clearBacklog(gatewayId);
             counters.counter(SystemCounter.GATEWAY_OVERRUNS).incrementRelease();
             closeSessionsOf(gatewayId, LeaveReason.LAGGING);

@@ -10,6 +10,7 @@ import io.roomwire.protocol.codec.ErrorCode;
 import io.roomwire.protocol.codec.JoinDecoder;
 import io.roomwire.protocol.codec.JoinEncoder;
 import io.roomwire.protocol.codec.JoinedDecoder;
+import io.roomwire.protocol.codec.KeepAliveEncoder;
 import io.roomwire.protocol.codec.LeaveDecoder;
 import io.roomwire.protocol.codec.LeaveEncoder;
 import io.roomwire.protocol.codec.LeaveReason;
@@ -96,6 +97,20 @@ public final class Gateway implements AutoCloseable
 
     static final int COMMAND_PREFIX_LENGTH = 8;
 
+    private static final java.lang.invoke.VarHandle SIGNALLED;
+
+    static
+    {
+        try
+        {
+            SIGNALLED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Gateway.class, "isSignalled", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private static final int CONTROL_READ_LIMIT_FLOOR = 64;
     private static final int SUBSCRIPTION_QUEUE_CAPACITY = 4096;
     private static final long NO_ENTRY = Long.MIN_VALUE;
@@ -113,6 +128,8 @@ public final class Gateway implements AutoCloseable
     private final int outboundRecords;
     private final int catchUpLength;
     private volatile boolean isOverrun;
+    private volatile int isSignalled;
+    private volatile Runnable notifier;
     private boolean isClosed;
 
     private final Long2ObjectHashMap<Subscription> subscriptionById = new Long2ObjectHashMap<>();
@@ -136,6 +153,7 @@ public final class Gateway implements AutoCloseable
     private final ServerPublishEncoder serverPublishEncoder = new ServerPublishEncoder();
     private final TypingCommandEncoder typingEncoder = new TypingCommandEncoder();
     private final PingEncoder pingEncoder = new PingEncoder();
+    private final KeepAliveEncoder keepAliveEncoder = new KeepAliveEncoder();
     private final RoomLaggingEncoder roomLaggingEncoder = new RoomLaggingEncoder();
     private final LeftEncoder leftEncoder = new LeftEncoder();
     private final SessionClosedEncoder sessionClosedEncoder = new SessionClosedEncoder();
@@ -478,6 +496,28 @@ public final class Gateway implements AutoCloseable
     }
 
     /**
+     * Vouch that a session's connection is alive, keeping its presence without an answer: an edge sends it for
+     * connections that show life other than by commands (WebSocket pongs, an open SSE stream, a long poll).
+     *
+     * @param sessionId alive.
+     * @return a positive value when sent, or a negative code.
+     */
+    public long keepAlive(final long sessionId)
+    {
+        final int length = COMMAND_PREFIX_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH + KeepAliveEncoder.BLOCK_LENGTH;
+        final int index = claim(sessionId, KeepAliveEncoder.TEMPLATE_ID, length);
+        if (index < 0)
+        {
+            return index;
+        }
+
+        keepAliveEncoder.wrapAndApplyHeader(inboundRing.buffer(), index + COMMAND_PREFIX_LENGTH, headerEncoder)
+            .sessionId(sessionId);
+        inboundRing.commit(index);
+        return 1;
+    }
+
+    /**
      * Forward a client-to-server message that is already SBE-encoded (from a binary client, or decoded from JSON):
      * {@code Join}, {@code Leave}, {@code Publish}, {@code TypingCommand} or {@code Ping}, header included.
      *
@@ -581,6 +621,10 @@ public final class Gateway implements AutoCloseable
         }
 
         this.handler = handler;
+        if (0 != isSignalled)
+        {
+            isSignalled = 0;
+        }
         try
         {
             if (isOverrun)
@@ -628,7 +672,34 @@ public final class Gateway implements AutoCloseable
         }
     }
 
+    /**
+     * Have the conductor call a notifier when it produces something for this gateway (a control message, or a record
+     * in a room one of its sessions is in) while the gateway is not already signalled. An event loop that sleeps
+     * between polls (an XNIO I/O thread) uses it to be woken: the notifier schedules a poll. The notifier runs on the
+     * conductor thread, must be quick and must not block. Each {@link #poll(SessionHandler, int)} re-arms the signal.
+     * <p>
+     * May be called from any thread.
+     *
+     * @param notifier to run, or null for none (a gateway polled in a loop needs none).
+     */
+    public void notifier(final Runnable notifier)
+    {
+        this.notifier = notifier;
+    }
+
     // ------------------------------------------------------------------ conductor side
+
+    /**
+     * Conductor thread: something was produced for this gateway; run the notifier unless already signalled.
+     */
+    void signal()
+    {
+        final Runnable notifier = this.notifier;
+        if (null != notifier && 0 == isSignalled && SIGNALLED.compareAndSet(this, 0, 1))
+        {
+            notifier.run();
+        }
+    }
 
     OneToOneRingBuffer controlRing()
     {

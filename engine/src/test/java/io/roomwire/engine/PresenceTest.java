@@ -55,6 +55,53 @@ class PresenceTest
     }
 
     @Test
+    void shouldKeepASessionAliveWithKeepAlivesWithoutAnswering()
+    {
+        try (EngineHarness harness = new EngineHarness())
+        {
+            final Gateway gateway = harness.gateway();
+            final Recorder recorder = harness.recorder(gateway);
+            final long session = harness.open(gateway, "user");
+            harness.drive();
+            for (int i = 0; i < 4; i++)
+            {
+                harness.advanceMs(20_000);
+                assertTrue(gateway.keepAlive(session) > 0);
+                harness.drive();
+            }
+            assertNull(recorder.last(session, "closed"), "kept alive for 80 s with a 30 s timeout");
+            assertTrue(recorder.of(session, "pong").isEmpty(), "keep-alives are not answered");
+
+            harness.advanceMs(30_000);
+            harness.drive();
+            assertEquals("HEARTBEAT_TIMEOUT", recorder.last(session, "closed").code);
+        }
+    }
+
+    @Test
+    void shouldSignalAGatewayWhenSomethingIsProducedForIt()
+    {
+        try (EngineHarness harness = new EngineHarness())
+        {
+            final Gateway gateway = harness.gateway();
+            final java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
+            gateway.notifier(signals::incrementAndGet);
+            final long session = harness.open(gateway, "user");
+            gateway.join(session, "room", null);
+            harness.conductAll();
+            assertEquals(1, signals.get(), "connected and joined: one signal until the gateway polls");
+
+            gateway.poll(harness.recorder(gateway), 100);
+            harness.serverPublish(gateway, "room", null, "{}");
+            harness.conductAll();
+            assertEquals(2, signals.get(), "a record in one of its rooms signals again after a poll");
+            harness.serverPublish(gateway, "other", null, "{}");
+            harness.conductAll();
+            assertEquals(2, signals.get(), "a record in a room it has no session in does not");
+        }
+    }
+
+    @Test
     void shouldNotExpireOneMillisecondBeforeTheDeadline()
     {
         try (EngineHarness harness = new EngineHarness((ctx) -> ctx.timerTickNs(1 << 20)))

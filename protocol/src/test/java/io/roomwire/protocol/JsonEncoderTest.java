@@ -69,6 +69,10 @@ class JsonEncoderTest
             .gatewayId(3);
         assertEquals(-1, encoder.encode(buffer, 0, 8 + closeGateway.encodedLength(), out, 0));
 
+        final io.roomwire.protocol.codec.KeepAliveEncoder keepAlive =
+            new io.roomwire.protocol.codec.KeepAliveEncoder().wrapAndApplyHeader(buffer, 0, header).sessionId(9);
+        assertEquals(-1, encoder.encode(buffer, 0, 8 + keepAlive.encodedLength(), out, 0));
+
         final RoomLaggingEncoder roomLagging = new RoomLaggingEncoder().wrapAndApplyHeader(buffer, 0, header)
             .sessionId(1).lastSeq(2).room("r");
         assertEquals(-1, encoder.encode(buffer, 0, 8 + roomLagging.encodedLength(), out, 0));

@@ -6,6 +6,8 @@ import io.roomwire.protocol.codec.AckStatus;
 import io.roomwire.protocol.codec.BooleanType;
 import io.roomwire.protocol.codec.CloseGatewayDecoder;
 import io.roomwire.protocol.codec.CloseGatewayEncoder;
+import io.roomwire.protocol.codec.KeepAliveDecoder;
+import io.roomwire.protocol.codec.KeepAliveEncoder;
 import io.roomwire.protocol.codec.CloseSessionDecoder;
 import io.roomwire.protocol.codec.CloseSessionEncoder;
 import io.roomwire.protocol.codec.ConnectDecoder;
@@ -476,6 +478,18 @@ class SbeRoundTripTest
         final CloseGatewayDecoder decoder = new CloseGatewayDecoder()
             .wrapAndApplyHeader(buffer, OFFSET, header(CloseGatewayDecoder.TEMPLATE_ID));
         assertEquals(Integer.MAX_VALUE, decoder.gatewayId());
+        assertEquals(encoder.encodedLength(), decoder.encodedLength());
+    }
+
+    @Test
+    void keepAlive()
+    {
+        final KeepAliveEncoder encoder = new KeepAliveEncoder().wrapAndApplyHeader(buffer, OFFSET, headerEncoder)
+            .sessionId(Long.MAX_VALUE);
+
+        final KeepAliveDecoder decoder = new KeepAliveDecoder()
+            .wrapAndApplyHeader(buffer, OFFSET, header(KeepAliveDecoder.TEMPLATE_ID));
+        assertEquals(Long.MAX_VALUE, decoder.sessionId());
         assertEquals(encoder.encodedLength(), decoder.encodedLength());
     }
 
