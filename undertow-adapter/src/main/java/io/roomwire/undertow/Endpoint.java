@@ -1,0 +1,68 @@
+package io.roomwire.undertow;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * One engine session as a transport carries it: a WebSocket, an SSE stream, a long-poll session or an HTTP
+ * publisher. The {@link IoLoop} of its I/O thread hands it what the engine produced for its session.
+ * <p>
+ * Not thread safe: owned by its I/O thread.
+ */
+abstract class Endpoint
+{
+    final IoLoop loop;
+    long sessionId;
+    boolean isDirty;
+    boolean isClosed;
+
+    Endpoint(final IoLoop loop)
+    {
+        this.loop = loop;
+    }
+
+    /**
+     * @return transport label for metrics: {@code websocket}, {@code sse}, {@code longpoll} or {@code http}.
+     */
+    abstract String transport();
+
+    /**
+     * A control message for the session (SBE, header included).
+     */
+    abstract void onControl(DirectBuffer buffer, int offset, int length);
+
+    /**
+     * A room record for the session (SBE, header included; the JSON form follows it in the log).
+     *
+     * @return false to hold the session at this record until it can take more.
+     */
+    abstract boolean onRecord(DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Write what was appended during this duty cycle.
+     */
+    abstract void flush();
+
+    /**
+     * Housekeeping, about once a second: timeouts, pings, keep-alives.
+     *
+     * @param nowNs monotonic time.
+     */
+    abstract void onTick(long nowNs);
+
+    /**
+     * The node is shutting down: tell the client and finish.
+     */
+    abstract void shutdown();
+
+    /**
+     * Ask to be flushed at the end of this duty cycle.
+     */
+    final void markDirty()
+    {
+        if (!isDirty)
+        {
+            isDirty = true;
+            loop.markDirty(this);
+        }
+    }
+}

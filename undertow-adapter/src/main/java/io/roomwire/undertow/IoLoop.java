@@ -1,0 +1,237 @@
+package io.roomwire.undertow;
+
+import io.roomwire.engine.Gateway;
+import io.roomwire.engine.SessionHandler;
+import io.roomwire.protocol.JsonDecoder;
+import io.roomwire.protocol.JsonEncoder;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.xnio.XnioExecutor;
+import org.xnio.XnioIoThread;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine's presence on one XNIO I/O thread: a {@link Gateway} owned by the thread, the endpoints of the sessions
+ * the thread serves, and the duty cycle that moves what the engine produced into their outbound buffers and writes
+ * each connection once.
+ * <p>
+ * The conductor signals the gateway when it produces something for it; the signal schedules {@link #run()} on the I/O
+ * thread, which polls until nothing is left (yielding to socket events every few rounds), so an idle node does no
+ * work and a busy one writes every connection once per round however many records it got.
+ * <p>
+ * Not thread safe: everything runs on {@link #thread()}, except {@link #run()} being scheduled by the conductor.
+ */
+final class IoLoop implements SessionHandler, Runnable
+{
+    private static final int POLL_LIMIT = 64;
+    private static final int ROUNDS_PER_RUN = 8;
+
+    final RoomwireServer server;
+    final ServerConfig config;
+    final XnioIoThread thread;
+    final Gateway gateway;
+    final BufferPool pool = new BufferPool();
+    final JsonDecoder jsonDecoder;
+    final JsonEncoder jsonEncoder = new JsonEncoder();
+    final ExpandableArrayBuffer jsonBuffer = new ExpandableArrayBuffer(4096);
+    final UnsafeBuffer sbeBuffer;
+    final UnsafeBuffer errorBuffer = new UnsafeBuffer(new byte[4096]);
+    final ByteBuffer readBuffer;
+    final UnsafeBuffer readView;
+    final Map<String, HttpPublisher> publisherByUser = new HashMap<>();
+    final Map<String, LongPollEndpoint> longPollBySid = new HashMap<>();
+
+    private final Long2ObjectHashMap<Endpoint> endpointBySession = new Long2ObjectHashMap<>();
+    private final List<Endpoint> tickList = new ArrayList<>();
+    private Endpoint[] dirty = new Endpoint[64];
+    private int dirtyCount;
+    private XnioExecutor.Key tickKey;
+    private boolean isScheduled;
+
+    IoLoop(final RoomwireServer server, final XnioIoThread thread, final Gateway gateway)
+    {
+        this.server = server;
+        this.config = server.config();
+        this.thread = thread;
+        this.gateway = gateway;
+        this.jsonDecoder = new JsonDecoder(config.maxMessageLength(), JsonDecoder.DEFAULT_MAX_DEPTH);
+        this.sbeBuffer = new UnsafeBuffer(new byte[config.maxMessageLength() + JsonDecoder.MAX_SBE_OVERHEAD + 1024]);
+        this.readBuffer = ByteBuffer.allocateDirect(config.maxMessageLength() + 2 * WebSocketFrames.MAX_HEADER_LENGTH + 4096);
+        this.readView = new UnsafeBuffer(readBuffer);
+    }
+
+    /**
+     * Start: called once, from any thread, after the gateway was created.
+     */
+    void start()
+    {
+        gateway.notifier(() -> thread.execute(this));
+        thread.execute(() -> tickKey = thread.executeAtInterval(this::tick, 1, TimeUnit.SECONDS));
+    }
+
+    /**
+     * @return the I/O thread this loop runs on.
+     */
+    XnioIoThread thread()
+    {
+        return thread;
+    }
+
+    /**
+     * @return endpoints open on this thread.
+     */
+    int endpointCount()
+    {
+        return endpointBySession.size();
+    }
+
+    void register(final Endpoint endpoint)
+    {
+        endpointBySession.put(endpoint.sessionId, endpoint);
+        tickList.add(endpoint);
+        server.metrics().opened(endpoint.transport());
+    }
+
+    void unregister(final Endpoint endpoint)
+    {
+        if (endpointBySession.remove(endpoint.sessionId) == endpoint)
+        {
+            tickList.remove(endpoint);
+            server.metrics().closed(endpoint.transport());
+        }
+    }
+
+    /**
+     * Poll the gateway and flush dirty connections until nothing is left, a few rounds at a time.
+     */
+    public void run()
+    {
+        isScheduled = false;
+        if (gateway.isClosed())
+        {
+            return;
+        }
+
+        int workCount = 0;
+        for (int round = 0; round < ROUNDS_PER_RUN; round++)
+        {
+            workCount = gateway.poll(this, POLL_LIMIT);
+            flushDirty();
+            if (0 == workCount)
+            {
+                break;
+            }
+        }
+
+        if (workCount > 0)
+        {
+            schedule();
+        }
+    }
+
+    /**
+     * Run a duty cycle soon on this thread (after socket events already waiting).
+     */
+    void schedule()
+    {
+        if (!isScheduled)
+        {
+            isScheduled = true;
+            thread.execute(this);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onControl(final long sessionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Endpoint endpoint = endpointBySession.get(sessionId);
+        if (null != endpoint)
+        {
+            endpoint.onControl(buffer, offset, length);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean onRecord(final long sessionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Endpoint endpoint = endpointBySession.get(sessionId);
+        return null == endpoint || endpoint.onRecord(buffer, offset, length);
+    }
+
+    void markDirty(final Endpoint endpoint)
+    {
+        if (dirtyCount == dirty.length)
+        {
+            dirty = Arrays.copyOf(dirty, dirtyCount * 2);
+        }
+        dirty[dirtyCount++] = endpoint;
+    }
+
+    private void flushDirty()
+    {
+        for (int i = 0; i < dirtyCount; i++)
+        {
+            final Endpoint endpoint = dirty[i];
+            dirty[i] = null;
+            endpoint.isDirty = false;
+            endpoint.flush();
+        }
+        dirtyCount = 0;
+    }
+
+    private void tick()
+    {
+        final long nowNs = System.nanoTime();
+        for (int i = tickList.size() - 1; i >= 0; i--)
+        {
+            if (i < tickList.size())
+            {
+                tickList.get(i).onTick(nowNs);
+            }
+        }
+        flushDirty();
+    }
+
+    /**
+     * Shut down every endpoint of this thread: deliver what the engine already produced, then tell each client.
+     */
+    void shutdown()
+    {
+        for (int i = 0; i < ROUNDS_PER_RUN && gateway.poll(this, POLL_LIMIT) > 0; i++)
+        {
+            flushDirty();
+        }
+        flushDirty();
+        for (final Endpoint endpoint : new ArrayList<>(tickList))
+        {
+            endpoint.shutdown();
+        }
+        flushDirty();
+        if (null != tickKey)
+        {
+            tickKey.remove();
+        }
+    }
+
+    /**
+     * Close the gateway: called on this thread after {@link #shutdown()}.
+     */
+    void closeGateway()
+    {
+        gateway.notifier(null);
+        gateway.close();
+    }
+}

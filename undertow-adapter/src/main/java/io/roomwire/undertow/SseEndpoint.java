@@ -1,0 +1,275 @@
+package io.roomwire.undertow;
+
+import io.roomwire.engine.RoomRecords;
+import io.roomwire.protocol.codec.LeaveReason;
+import io.roomwire.protocol.codec.LeftDecoder;
+import io.roomwire.protocol.codec.MessageHeaderDecoder;
+import io.roomwire.protocol.codec.PongDecoder;
+import io.roomwire.protocol.codec.SessionClosedDecoder;
+import io.undertow.server.HttpServerExchange;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.xnio.ChannelListener;
+import org.xnio.IoUtils;
+import org.xnio.channels.StreamSinkChannel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Server-Sent Events stream of one room for one session. Room records become events whose {@code id} is
+ * {@code epoch-seq} and whose {@code data} is the record's JSON form copied from the room's log; control messages
+ * become events without an id, so the browser's {@code Last-Event-ID} always names the last record received. A
+ * {@code lagging} leave or a closed session ends the stream; the browser reconnects with {@code Last-Event-ID}.
+ * <p>
+ * Not thread safe: owned by the request's I/O thread.
+ */
+final class SseEndpoint extends Endpoint
+{
+    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ID = "\nid: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final HttpServerExchange exchange;
+    private final String remoteAddress;
+    private final Outbound outbound;
+    private final ExpandableArrayBuffer prefix = new ExpandableArrayBuffer(128);
+    private StreamSinkChannel sink;
+    private long lastWriteNs;
+    private long lastKeepAliveNs;
+    private boolean isSessionOpen = true;
+    private boolean isEnding;
+
+    SseEndpoint(final IoLoop loop, final HttpServerExchange exchange, final long sessionId, final String remoteAddress)
+    {
+        super(loop);
+        this.exchange = exchange;
+        this.sessionId = sessionId;
+        this.remoteAddress = remoteAddress;
+        this.outbound = new Outbound(loop.pool, loop.config.outboundLength());
+        final long nowNs = System.nanoTime();
+        this.lastWriteNs = nowNs;
+        this.lastKeepAliveNs = nowNs;
+    }
+
+    String transport()
+    {
+        return "sse";
+    }
+
+    /**
+     * Open the stream: runs on the I/O thread once the exchange is dispatched.
+     */
+    void start()
+    {
+        loop.register(this);
+        exchange.getConnection().addCloseListener((connection) -> onConnectionClosed());
+        sink = exchange.getResponseChannel();
+        sink.getWriteSetter().set((ChannelListener<StreamSinkChannel>)(channel) ->
+        {
+            channel.suspendWrites();
+            flush();
+        });
+        outbound.append(("retry: " + TimeUnit.NANOSECONDS.toMillis(loop.config.sseRetryNs()) + "\n\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        markDirty();
+        loop.schedule();
+    }
+
+    void onControl(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (isEnding)
+        {
+            return;
+        }
+
+        final int templateId = buffer.getShort(offset + 2) & 0xFFFF;
+        if (templateId != PongDecoder.TEMPLATE_ID)
+        {
+            final int jsonLength = loop.jsonEncoder.encode(buffer, offset, length, loop.jsonBuffer, 0);
+            if (jsonLength > 0)
+            {
+                int p = prefix.putStringWithoutLengthAscii(0, "event: ");
+                p += prefix.putStringWithoutLengthAscii(p, Requests.controlType(templateId));
+                p = put(p, DATA);
+                append(p, loop.jsonBuffer, 0, jsonLength);
+            }
+        }
+
+        if (templateId == SessionClosedDecoder.TEMPLATE_ID)
+        {
+            isSessionOpen = false;
+            loop.unregister(this);
+            end();
+        }
+        else if (templateId == LeftDecoder.TEMPLATE_ID &&
+            buffer.getByte(offset + MessageHeaderDecoder.ENCODED_LENGTH + LeftDecoder.reasonEncodingOffset()) ==
+            LeaveReason.LAGGING.value())
+        {
+            loop.server.metrics().laggingClose();
+            end();
+        }
+    }
+
+    boolean onRecord(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (isEnding)
+        {
+            return true;
+        }
+
+        int jsonOffset = RoomRecords.jsonOffset(buffer, offset, length);
+        int jsonLength = RoomRecords.jsonLength(buffer, offset, length);
+        DirectBuffer json = buffer;
+        if (jsonLength <= 0)
+        {
+            jsonLength = loop.jsonEncoder.encode(buffer, offset, length, loop.jsonBuffer, 0);
+            jsonOffset = 0;
+            json = loop.jsonBuffer;
+        }
+
+        int p = put(0, EVENT);
+        p += prefix.putStringWithoutLengthAscii(p, Requests.recordType(buffer, offset));
+        p = put(p, ID);
+        p += prefix.putLongAscii(p, buffer.getLong(offset + Requests.EPOCH_OFFSET));
+        prefix.putByte(p++, (byte)'-');
+        p += prefix.putLongAscii(p, buffer.getLong(offset + Requests.SEQ_OFFSET));
+        p = put(p, DATA);
+
+        if (!outbound.hasRoomFor(p + jsonLength + END.length))
+        {
+            return false;
+        }
+        append(p, json, jsonOffset, jsonLength);
+        return true;
+    }
+
+    private int put(final int position, final byte[] bytes)
+    {
+        prefix.putBytes(position, bytes);
+        return position + bytes.length;
+    }
+
+    private void append(final int prefixLength, final DirectBuffer json, final int jsonOffset, final int jsonLength)
+    {
+        final ByteBuffer target = outbound.reserve(prefixLength + jsonLength + END.length);
+        prefix.getBytes(0, target, target.position(), prefixLength);
+        target.position(target.position() + prefixLength);
+        json.getBytes(jsonOffset, target, target.position(), jsonLength);
+        target.position(target.position() + jsonLength);
+        target.put(END);
+        markDirty();
+    }
+
+    void flush()
+    {
+        if (isClosed || null == sink)
+        {
+            return;
+        }
+
+        try
+        {
+            final int before = outbound.pending();
+            final boolean isDone = outbound.writeTo(sink);
+            loop.server.metrics().bytesOut(before - outbound.pending());
+            if (before > 0)
+            {
+                lastWriteNs = System.nanoTime();
+            }
+            if (!isDone)
+            {
+                sink.resumeWrites();
+            }
+            else if (isEnding)
+            {
+                finish();
+            }
+        }
+        catch (final IOException ex)
+        {
+            onConnectionClosed();
+            IoUtils.safeClose(exchange.getConnection());
+        }
+    }
+
+    void onTick(final long nowNs)
+    {
+        if (isEnding)
+        {
+            return;
+        }
+        if (nowNs - lastKeepAliveNs >= loop.config.sseKeepAliveNs())
+        {
+            lastKeepAliveNs = nowNs;
+            outbound.append(KEEP_ALIVE);
+            markDirty();
+        }
+        if (isSessionOpen && nowNs - lastWriteNs < loop.config.idleTimeoutNs())
+        {
+            loop.gateway.keepAlive(sessionId);
+        }
+    }
+
+    void shutdown()
+    {
+        final byte[] event = ("event: system\ndata: {\"type\":\"system\",\"data\":{\"event\":\"closed\"," +
+            "\"code\":\"shutting_down\",\"reason\":\"node is shutting down\"}}\n\n").getBytes(StandardCharsets.US_ASCII);
+        if (!isEnding)
+        {
+            outbound.append(event);
+        }
+        end();
+        flush();
+    }
+
+    private void end()
+    {
+        if (!isEnding)
+        {
+            isEnding = true;
+            endSession(LeaveReason.DISCONNECTED);
+            markDirty();
+        }
+    }
+
+    private void finish()
+    {
+        try
+        {
+            sink.shutdownWrites();
+            sink.flush();
+        }
+        catch (final IOException ignore)
+        {
+            // closing either way
+        }
+        IoUtils.safeClose(exchange.getConnection());
+        onConnectionClosed();
+    }
+
+    private void endSession(final LeaveReason reason)
+    {
+        if (isSessionOpen)
+        {
+            isSessionOpen = false;
+            loop.unregister(this);
+            loop.gateway.closeSession(sessionId, reason);
+        }
+    }
+
+    private void onConnectionClosed()
+    {
+        if (!isClosed)
+        {
+            isClosed = true;
+            endSession(LeaveReason.DISCONNECTED);
+            outbound.release();
+            loop.server.releaseConnection(remoteAddress);
+        }
+    }
+}

@@ -1,0 +1,655 @@
+package io.roomwire.undertow;
+
+import io.roomwire.engine.Gateway;
+import io.roomwire.engine.RoomRecords;
+import io.roomwire.protocol.ErrorCodes;
+import io.roomwire.protocol.JsonError;
+import io.roomwire.protocol.codec.ConnectDecoder;
+import io.roomwire.protocol.codec.ErrorCode;
+import io.roomwire.protocol.codec.LeaveReason;
+import io.roomwire.protocol.codec.LeftDecoder;
+import io.roomwire.protocol.codec.MessageHeaderDecoder;
+import io.roomwire.protocol.codec.SessionClosedDecoder;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.xnio.ChannelListener;
+import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
+import org.xnio.conduits.ConduitStreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * A WebSocket connection carrying one engine session, in the JSON form ({@code roomwire.json}, also the seed form on
+ * {@code /ws/{room}}) or the binary form ({@code roomwire.sbe}).
+ * <p>
+ * Inbound frames are read into the I/O thread's shared read buffer and parsed in place; only the bytes of a frame cut
+ * by the end of a read are kept, per connection, until the rest arrives. Outbound, each record's JSON (or binary) form
+ * is copied from the room's log with its frame header into the connection's {@link Outbound}; when that holds more
+ * than its limit, delivery waits in the log (the engine cuts the session loose if it falls behind its budget, and the
+ * connection is closed with {@code 4040 lagging}).
+ * <p>
+ * Not thread safe: owned by the connection's I/O thread.
+ */
+final class WebSocketEndpoint extends Endpoint
+{
+    private static final long FORCE_CLOSE_AFTER_NS = 5_000_000_000L;
+
+    private final StreamConnection connection;
+    private final ConduitStreamSourceChannel source;
+    private final ConduitStreamSinkChannel sink;
+    private final boolean isBinary;
+    private final byte[] defaultRoom;
+    private final String remoteAddress;
+    private final Outbound outbound;
+    private final long frameIntervalNs;
+    private final long frameToleranceNs;
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+
+    private ByteBuffer pendingIn;
+    private ExpandableArrayBuffer fragments;
+    private int fragmentOpcode = -1;
+    private int fragmentLength;
+    private long lastInboundNs;
+    private long lastPingNs;
+    private long lastKeepAliveNs;
+    private long frameTat = Long.MIN_VALUE + 1;
+    private boolean isCloseSent;
+    private long closeSentNs;
+    private boolean isSessionOpen;
+
+    WebSocketEndpoint(
+        final IoLoop loop,
+        final StreamConnection connection,
+        final boolean isBinary,
+        final byte[] defaultRoom,
+        final String remoteAddress)
+    {
+        super(loop);
+        this.connection = connection;
+        this.source = connection.getSourceChannel();
+        this.sink = connection.getSinkChannel();
+        this.isBinary = isBinary;
+        this.defaultRoom = defaultRoom;
+        this.remoteAddress = remoteAddress;
+        this.outbound = new Outbound(loop.pool, loop.config.outboundLength());
+        this.frameIntervalNs = 1_000_000_000L / loop.config.frameRate();
+        this.frameToleranceNs = frameIntervalNs * (loop.config.frameBurst() - 1L);
+        final long nowNs = System.nanoTime();
+        this.lastInboundNs = nowNs;
+        this.lastPingNs = nowNs;
+        this.lastKeepAliveNs = nowNs;
+    }
+
+    String transport()
+    {
+        return "websocket";
+    }
+
+    /**
+     * Start reading, with an open engine session.
+     *
+     * @param sessionId of the session opened for this connection.
+     */
+    void open(final long sessionId)
+    {
+        this.sessionId = sessionId;
+        this.isSessionOpen = true;
+        loop.register(this);
+        listen();
+    }
+
+    /**
+     * Complete the handshake only to refuse: send a close frame and close.
+     *
+     * @param code   error.
+     */
+    void refuse(final ErrorCode code)
+    {
+        listen();
+        closeWith(ErrorCodes.closeCode(code), ErrorCodes.jsonName(code));
+        flush();
+    }
+
+    private void listen()
+    {
+        connection.setCloseListener((ChannelListener<StreamConnection>)(c) -> onConnectionClosed());
+        source.setReadListener((ChannelListener<ConduitStreamSourceChannel>)(channel) -> onReadable());
+        sink.setWriteListener((ChannelListener<ConduitStreamSinkChannel>)(channel) -> onWritable());
+        source.resumeReads();
+    }
+
+    // ------------------------------------------------------------------ inbound
+
+    private void onReadable()
+    {
+        final ByteBuffer buffer = loop.readBuffer;
+        buffer.clear();
+        if (null != pendingIn)
+        {
+            buffer.put(pendingIn);
+            pendingIn = null;
+        }
+
+        try
+        {
+            while (true)
+            {
+                final int read = source.read(buffer);
+                if (read < 0)
+                {
+                    onConnectionClosed();
+                    IoUtils.safeClose(connection);
+                    return;
+                }
+                if (read > 0)
+                {
+                    loop.server.metrics().bytesIn(read);
+                }
+
+                buffer.flip();
+                parseFrames(buffer);
+                if (isClosed)
+                {
+                    return;
+                }
+                buffer.compact();
+                if (read == 0)
+                {
+                    break;
+                }
+            }
+
+            if (buffer.position() > 0)
+            {
+                buffer.flip();
+                pendingIn = ByteBuffer.allocate(buffer.remaining());
+                pendingIn.put(buffer).flip();
+            }
+        }
+        catch (final IOException ex)
+        {
+            onConnectionClosed();
+            IoUtils.safeClose(connection);
+        }
+    }
+
+    private void parseFrames(final ByteBuffer buffer)
+    {
+        while (buffer.remaining() >= 2 && !isClosed)
+        {
+            final int start = buffer.position();
+            final int b0 = buffer.get(start) & 0xFF;
+            final int b1 = buffer.get(start + 1) & 0xFF;
+            final boolean isFinal = (b0 & 0x80) != 0;
+            final int opcode = b0 & 0x0F;
+            final boolean isMasked = (b1 & 0x80) != 0;
+            int headerLength = 2;
+            long payloadLength = b1 & 0x7F;
+            if (payloadLength == 126)
+            {
+                if (buffer.remaining() < 4)
+                {
+                    return;
+                }
+                payloadLength = buffer.getShort(start + 2) & 0xFFFF;
+                headerLength = 4;
+            }
+            else if (payloadLength == 127)
+            {
+                if (buffer.remaining() < 10)
+                {
+                    return;
+                }
+                payloadLength = buffer.getLong(start + 2);
+                headerLength = 10;
+            }
+            headerLength += 4;
+
+            if ((b0 & 0x70) != 0 || !isMasked)
+            {
+                protocolError("frame reserved bits set or not masked");
+                return;
+            }
+            if (opcode >= WebSocketFrames.OPCODE_CLOSE &&
+                (!isFinal || payloadLength > WebSocketFrames.MAX_CONTROL_PAYLOAD || opcode > WebSocketFrames.OPCODE_PONG))
+            {
+                protocolError("invalid control frame");
+                return;
+            }
+            if (payloadLength < 0 || payloadLength > loop.config.maxMessageLength())
+            {
+                tooLarge();
+                return;
+            }
+            if (buffer.remaining() < headerLength + payloadLength)
+            {
+                return;
+            }
+
+            final int payloadOffset = start + headerLength;
+            final int length = (int)payloadLength;
+            final int mask = buffer.getInt(start + headerLength - 4);
+            unmask(buffer, payloadOffset, length, mask);
+            buffer.position(payloadOffset + length);
+            lastInboundNs = System.nanoTime();
+            onFrame(isFinal, opcode, buffer, payloadOffset, length);
+        }
+    }
+
+    private static void unmask(final ByteBuffer buffer, final int offset, final int length, final int mask)
+    {
+        final byte[] key = { (byte)(mask >>> 24), (byte)(mask >>> 16), (byte)(mask >>> 8), (byte)mask };
+        int i = 0;
+        if (length >= 8)
+        {
+            final long mask64 = ((mask & 0xFFFF_FFFFL) << 32) | (mask & 0xFFFF_FFFFL);
+            final java.nio.ByteOrder order = buffer.order();
+            buffer.order(java.nio.ByteOrder.BIG_ENDIAN);
+            for (; i + 8 <= length; i += 8)
+            {
+                buffer.putLong(offset + i, buffer.getLong(offset + i) ^ mask64);
+            }
+            buffer.order(order);
+        }
+        for (; i < length; i++)
+        {
+            buffer.put(offset + i, (byte)(buffer.get(offset + i) ^ key[i & 3]));
+        }
+    }
+
+    private void onFrame(final boolean isFinal, final int opcode, final ByteBuffer buffer, final int offset, final int length)
+    {
+        switch (opcode)
+        {
+            case WebSocketFrames.OPCODE_TEXT:
+            case WebSocketFrames.OPCODE_BINARY:
+                if (fragmentOpcode != -1)
+                {
+                    protocolError("new message inside a fragmented one");
+                }
+                else if (isFinal)
+                {
+                    onMessage(opcode, loop.readView, offset, length);
+                }
+                else
+                {
+                    fragmentOpcode = opcode;
+                    fragmentLength = 0;
+                    appendFragment(buffer, offset, length);
+                }
+                break;
+
+            case WebSocketFrames.OPCODE_CONTINUATION:
+                if (fragmentOpcode == -1)
+                {
+                    protocolError("continuation without a message");
+                }
+                else if (appendFragment(buffer, offset, length) && isFinal)
+                {
+                    final int messageOpcode = fragmentOpcode;
+                    fragmentOpcode = -1;
+                    onMessage(messageOpcode, fragments, 0, fragmentLength);
+                }
+                break;
+
+            case WebSocketFrames.OPCODE_CLOSE:
+                final int code = length >= 2 ? buffer.getShort(offset) & 0xFFFF : ErrorCodes.CLOSE_NORMAL;
+                closeWith(code == 1005 || code == 1006 || code == 1015 ? ErrorCodes.CLOSE_NORMAL : code, "");
+                break;
+
+            case WebSocketFrames.OPCODE_PING:
+                final ByteBuffer target = outbound.reserve(2 + length);
+                WebSocketFrames.putHeader(target, WebSocketFrames.OPCODE_PONG, length);
+                for (int i = 0; i < length; i++)
+                {
+                    target.put(buffer.get(offset + i));
+                }
+                markDirty();
+                break;
+
+            case WebSocketFrames.OPCODE_PONG:
+                break;
+
+            default:
+                protocolError("unknown opcode");
+        }
+    }
+
+    private boolean appendFragment(final ByteBuffer buffer, final int offset, final int length)
+    {
+        if (fragmentLength + length > loop.config.maxMessageLength())
+        {
+            tooLarge();
+            return false;
+        }
+        if (null == fragments)
+        {
+            fragments = new ExpandableArrayBuffer(Math.max(1024, length));
+        }
+        fragments.putBytes(fragmentLength, buffer, offset, length);
+        fragmentLength += length;
+        return true;
+    }
+
+    private void onMessage(final int opcode, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (isCloseSent || !isSessionOpen)
+        {
+            return;
+        }
+
+        final long nowNs = System.nanoTime();
+        final long tat = Math.max(frameTat, nowNs);
+        if (tat - nowNs > frameToleranceNs)
+        {
+            loop.server.metrics().limitHit("frame_rate");
+            closeWith(ErrorCodes.closeCode(ErrorCode.RATE_LIMITED), ErrorCodes.jsonName(ErrorCode.RATE_LIMITED));
+            return;
+        }
+        frameTat = tat + frameIntervalNs;
+
+        if (opcode == WebSocketFrames.OPCODE_TEXT)
+        {
+            if (isBinary)
+            {
+                closeWith(ErrorCodes.CLOSE_UNSUPPORTED_DATA, "text frame on the binary subprotocol");
+                return;
+            }
+            final int sbeLength = loop.jsonDecoder.decodeClientMessage(buffer, offset, length, loop.sbeBuffer, 0,
+                defaultRoom);
+            if (sbeLength < 0)
+            {
+                onJsonError(loop.jsonDecoder.error());
+                return;
+            }
+            offer(loop.sbeBuffer, 0, sbeLength);
+        }
+        else
+        {
+            if (!isBinary)
+            {
+                closeWith(ErrorCodes.CLOSE_UNSUPPORTED_DATA, "binary frame on the JSON subprotocol");
+                return;
+            }
+            final ErrorCode invalid = BinaryMessages.validate(buffer, offset, length);
+            if (null != invalid)
+            {
+                sendError(invalid, null);
+                return;
+            }
+            offer(buffer, offset, length);
+        }
+    }
+
+    private void offer(final DirectBuffer buffer, final int offset, final int length)
+    {
+        headerDecoder.wrap(buffer, offset);
+        if (headerDecoder.templateId() == ConnectDecoder.TEMPLATE_ID)
+        {
+            return;
+        }
+
+        final long result = loop.gateway.offer(sessionId, buffer, offset, length);
+        if (result < 0)
+        {
+            final ErrorCode code = result == Gateway.BACK_PRESSURED ? ErrorCode.BACK_PRESSURED :
+                (result == Gateway.MESSAGE_TOO_LARGE ? ErrorCode.MESSAGE_TOO_LARGE : ErrorCode.MALFORMED);
+            sendError(code, BinaryMessages.correlationId(buffer, offset, length));
+        }
+    }
+
+    private void onJsonError(final JsonError error)
+    {
+        final ErrorCode code = error.code();
+        if (code == ErrorCode.INVALID_UTF8 || code == ErrorCode.MESSAGE_TOO_LARGE)
+        {
+            closeWith(ErrorCodes.closeCode(code), ErrorCodes.jsonName(code));
+            return;
+        }
+        final int length = error.encode(loop.errorBuffer, 0);
+        onControl(loop.errorBuffer, 0, length);
+    }
+
+    private void sendError(final ErrorCode code, final String correlationId)
+    {
+        final int length = BinaryMessages.encodeError(loop.errorBuffer, code, correlationId);
+        onControl(loop.errorBuffer, 0, length);
+    }
+
+    private void protocolError(final String reason)
+    {
+        closeWith(ErrorCodes.CLOSE_PROTOCOL_ERROR, reason);
+    }
+
+    private void tooLarge()
+    {
+        loop.server.metrics().limitHit("message_length");
+        closeWith(ErrorCodes.closeCode(ErrorCode.MESSAGE_TOO_LARGE), ErrorCodes.jsonName(ErrorCode.MESSAGE_TOO_LARGE));
+    }
+
+    // ------------------------------------------------------------------ outbound
+
+    void onControl(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (isCloseSent)
+        {
+            return;
+        }
+
+        if (isBinary)
+        {
+            appendFrame(WebSocketFrames.OPCODE_BINARY, buffer, offset, length);
+        }
+        else
+        {
+            final int jsonLength = loop.jsonEncoder.encode(buffer, offset, length, loop.jsonBuffer, 0);
+            if (jsonLength > 0)
+            {
+                appendFrame(WebSocketFrames.OPCODE_TEXT, loop.jsonBuffer, 0, jsonLength);
+            }
+        }
+
+        headerDecoder.wrap(buffer, offset);
+        final int templateId = headerDecoder.templateId();
+        if (templateId == LeftDecoder.TEMPLATE_ID)
+        {
+            final int reasonOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH + LeftDecoder.reasonEncodingOffset();
+            if (buffer.getByte(reasonOffset) == LeaveReason.LAGGING.value())
+            {
+                loop.server.metrics().laggingClose();
+                closeWith(ErrorCodes.closeCode(ErrorCode.LAGGING), ErrorCodes.jsonName(ErrorCode.LAGGING));
+            }
+        }
+        else if (templateId == SessionClosedDecoder.TEMPLATE_ID)
+        {
+            isSessionOpen = false;
+            loop.unregister(this);
+            final int codeOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH + SessionClosedDecoder.codeEncodingOffset();
+            final ErrorCode code = ErrorCode.get(buffer.getShort(codeOffset) & 0xFFFF);
+            closeWith(ErrorCodes.closeCode(code), ErrorCodes.jsonName(code));
+        }
+        else if (outbound.pending() > 2 * loop.config.outboundLength())
+        {
+            loop.server.metrics().laggingClose();
+            closeWith(ErrorCodes.closeCode(ErrorCode.LAGGING), ErrorCodes.jsonName(ErrorCode.LAGGING));
+        }
+    }
+
+    boolean onRecord(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (isCloseSent)
+        {
+            return true;
+        }
+
+        int formOffset = offset;
+        int formLength = length;
+        int opcode = WebSocketFrames.OPCODE_BINARY;
+        DirectBuffer form = buffer;
+        if (!isBinary)
+        {
+            opcode = WebSocketFrames.OPCODE_TEXT;
+            formLength = RoomRecords.jsonLength(buffer, offset, length);
+            formOffset = RoomRecords.jsonOffset(buffer, offset, length);
+            if (formLength <= 0)
+            {
+                formLength = loop.jsonEncoder.encode(buffer, offset, length, loop.jsonBuffer, 0);
+                formOffset = 0;
+                form = loop.jsonBuffer;
+            }
+        }
+
+        if (!outbound.hasRoomFor(WebSocketFrames.headerLength(formLength) + formLength))
+        {
+            return false;
+        }
+        appendFrame(opcode, form, formOffset, formLength);
+        return true;
+    }
+
+    private void appendFrame(final int opcode, final DirectBuffer src, final int offset, final int length)
+    {
+        final ByteBuffer target = outbound.reserve(WebSocketFrames.headerLength(length) + length);
+        WebSocketFrames.putHeader(target, opcode, length);
+        src.getBytes(offset, target, target.position(), length);
+        target.position(target.position() + length);
+        markDirty();
+    }
+
+    void flush()
+    {
+        if (isClosed)
+        {
+            return;
+        }
+
+        try
+        {
+            final int before = outbound.pending();
+            final boolean isDone = outbound.writeTo(sink);
+            loop.server.metrics().bytesOut(before - outbound.pending());
+            if (!isDone)
+            {
+                sink.resumeWrites();
+            }
+            else if (isCloseSent)
+            {
+                finishClose();
+            }
+        }
+        catch (final IOException ex)
+        {
+            onConnectionClosed();
+            IoUtils.safeClose(connection);
+        }
+    }
+
+    private void onWritable()
+    {
+        sink.suspendWrites();
+        flush();
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    void onTick(final long nowNs)
+    {
+        if (isCloseSent)
+        {
+            if (nowNs - closeSentNs > FORCE_CLOSE_AFTER_NS)
+            {
+                finishClose();
+            }
+            return;
+        }
+
+        if (nowNs - lastInboundNs > loop.config.idleTimeoutNs())
+        {
+            loop.server.metrics().limitHit("idle_timeout");
+            closeWith(ErrorCodes.closeCode(ErrorCode.IDLE_TIMEOUT), ErrorCodes.jsonName(ErrorCode.IDLE_TIMEOUT));
+            return;
+        }
+        if (nowNs - lastPingNs >= loop.config.pingIntervalNs())
+        {
+            lastPingNs = nowNs;
+            WebSocketFrames.putHeader(outbound.reserve(2), WebSocketFrames.OPCODE_PING, 0);
+            markDirty();
+        }
+        if (isSessionOpen && nowNs - lastKeepAliveNs >= loop.server.keepAliveIntervalNs())
+        {
+            lastKeepAliveNs = nowNs;
+            loop.gateway.keepAlive(sessionId);
+        }
+    }
+
+    void shutdown()
+    {
+        closeWith(ErrorCodes.CLOSE_GOING_AWAY, ErrorCodes.jsonName(ErrorCode.SHUTTING_DOWN));
+        flush();
+    }
+
+    /**
+     * Send a close frame, end the engine session, and close the connection once the frame is written.
+     */
+    void closeWith(final int code, final String reason)
+    {
+        if (isCloseSent || isClosed)
+        {
+            return;
+        }
+        isCloseSent = true;
+        closeSentNs = System.nanoTime();
+        endSession(code == ErrorCodes.closeCode(ErrorCode.LAGGING) ? LeaveReason.LAGGING : LeaveReason.DISCONNECTED);
+        loop.server.metrics().closeCode(code);
+
+        final byte[] payload = WebSocketFrames.closePayload(code, reason);
+        final ByteBuffer target = outbound.reserve(2 + payload.length);
+        WebSocketFrames.putHeader(target, WebSocketFrames.OPCODE_CLOSE, payload.length);
+        target.put(payload);
+        markDirty();
+    }
+
+    private void finishClose()
+    {
+        if (!isClosed)
+        {
+            try
+            {
+                sink.shutdownWrites();
+                sink.flush();
+            }
+            catch (final IOException ignore)
+            {
+                // the connection is being closed either way
+            }
+            IoUtils.safeClose(connection);
+            onConnectionClosed();
+        }
+    }
+
+    private void endSession(final LeaveReason reason)
+    {
+        if (isSessionOpen)
+        {
+            isSessionOpen = false;
+            loop.unregister(this);
+            loop.gateway.closeSession(sessionId, reason);
+        }
+    }
+
+    private void onConnectionClosed()
+    {
+        if (!isClosed)
+        {
+            isClosed = true;
+            endSession(LeaveReason.DISCONNECTED);
+            outbound.release();
+            pendingIn = null;
+            fragments = null;
+            loop.server.releaseConnection(remoteAddress);
+        }
+    }
+}
