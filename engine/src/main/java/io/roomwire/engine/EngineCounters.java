@@ -152,8 +152,8 @@ public final class EngineCounters
     {
         final int counters = SystemCounter.values().length + 5 * maxGateways + 16;
         manager = new ConcurrentCountersManager(
-            new UnsafeBuffer(new byte[counters * CountersReader.METADATA_LENGTH]),
-            new UnsafeBuffer(new byte[counters * CountersReader.COUNTER_LENGTH]));
+            new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(counters * CountersReader.METADATA_LENGTH)),
+            new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(counters * CountersReader.COUNTER_LENGTH)));
         final SystemCounter[] values = SystemCounter.values();
         systemCounters = new AtomicCounter[values.length];
         for (final SystemCounter counter : values)
