@@ -729,9 +729,14 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         }
 
         final Room room = findRoom(roomView);
-        if (null == room || session.indexOf(room) < 0)
+        if (null == room)
         {
             sendError(session, ErrorCode.NOT_A_MEMBER, roomView, null);
+            return;
+        }
+        if (session.indexOf(room) < 0 && !Session.isGranted(session.joinPatterns, roomView, 0, roomView.capacity()))
+        {
+            sendError(session, ErrorCode.NOT_PERMITTED, roomView, null);
             return;
         }
 

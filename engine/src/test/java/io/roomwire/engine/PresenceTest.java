@@ -278,6 +278,31 @@ class PresenceTest
     }
 
     @Test
+    void shouldLetAUserWhoMayJoinTypeWithoutBeingAMemberButNotOthers()
+    {
+        try (EngineHarness harness = new EngineHarness())
+        {
+            final Gateway gateway = harness.gateway();
+            final Recorder recorder = harness.recorder(gateway);
+            final long member = harness.open(gateway, "member");
+            final long sseUserPublisher = harness.open(gateway, "poster");
+            final long outsider = gateway.openSession("outsider", new String[]{"elsewhere"}, new String[0]);
+            gateway.join(member, "room", null);
+            harness.drive();
+
+            gateway.typing(sseUserPublisher, "room", true);
+            gateway.typing(outsider, "room", true);
+            gateway.typing(sseUserPublisher, "nowhere", true);
+            harness.drive();
+
+            assertEquals(1, recorder.of(member, "typing").size());
+            assertEquals("poster", recorder.last(member, "typing").user);
+            assertEquals("NOT_PERMITTED", recorder.last(outsider, "error").code);
+            assertEquals("NOT_A_MEMBER", recorder.last(sseUserPublisher, "error").code, "no such room");
+        }
+    }
+
+    @Test
     void shouldRateLimitTypingAtTheLimitAndPastIt()
     {
         try (EngineHarness harness = new EngineHarness((ctx) -> ctx.typingRate(3)))
