@@ -1,0 +1,340 @@
+package io.roomwire.benchmarks;
+
+import io.roomwire.engine.Engine;
+import io.roomwire.engine.EngineCounters;
+import io.roomwire.engine.Gateway;
+import io.roomwire.engine.SessionHandler;
+import io.roomwire.protocol.codec.DeliverDecoder;
+import io.roomwire.protocol.codec.JoinedDecoder;
+import io.roomwire.protocol.codec.MessageHeaderDecoder;
+import io.roomwire.protocol.codec.MessageKind;
+import io.roomwire.protocol.codec.PayloadFormat;
+import org.HdrHistogram.Histogram;
+import org.agrona.DirectBuffer;
+import org.agrona.SystemUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * In-process publish to delivery latency at a fixed offered rate, without coordinated omission, in the manner of
+ * Aeron's {@code Ping} sample.
+ * <p>
+ * The engine runs on its own thread ({@link Engine#launch(Engine.Context)}, busy-spinning by default). One embedder
+ * thread owns a gateway with {@code fanout} receiver sessions in one room; it publishes with
+ * {@link Gateway#serverPublish} on a fixed schedule, the i-th message intended at {@code t(i) = start + i / rate}, and
+ * polls the gateway in between. The payload, a ~100-byte JSON object, carries {@code t(i)}. A message due while the
+ * thread is behind is published at once but keeps its intended time, so time spent behind counts as latency (no
+ * coordinated omission); a back-pressured publish is retried with the same {@code t(i)}. Every delivery, to each of
+ * the {@code fanout} receivers, records {@code System.nanoTime() - t(i)} in an HdrHistogram (nanoseconds, 3
+ * significant digits); deliveries of messages intended during the warm-up are not recorded.
+ * <p>
+ * The engine thread and the embedder thread each keep a core busy: on a 2-core machine, nothing else should run.
+ * <p>
+ * Run with
+ * {@code java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar
+ * io.roomwire.benchmarks.InProcessLatency}, with these system properties ({@code -Dname=value}) and defaults:
+ * <ul>
+ *     <li>{@value #RATE_PROP_NAME}: messages per second offered, {@value #RATE_DEFAULT};</li>
+ *     <li>{@value #FANOUT_PROP_NAME}: receiver sessions in the room, {@value #FANOUT_DEFAULT};</li>
+ *     <li>{@value #WARMUP_PROP_NAME}: warm-up duration, {@code 5s};</li>
+ *     <li>{@value #MEASURE_PROP_NAME}: measured duration, {@code 10s};</li>
+ *     <li>{@link Engine.Context#IDLE_STRATEGY_PROP_NAME}: the engine thread's idle strategy, {@code busy-spin}.</li>
+ * </ul>
+ * It prints the percentiles, the counts, and the machine it ran on.
+ */
+public final class InProcessLatency implements SessionHandler
+{
+    /**
+     * Messages per second offered.
+     */
+    public static final String RATE_PROP_NAME = "roomwire.latency.rate";
+
+    /**
+     * Default rate: 100,000 messages per second.
+     */
+    public static final int RATE_DEFAULT = 100_000;
+
+    /**
+     * Receiver sessions in the room.
+     */
+    public static final String FANOUT_PROP_NAME = "roomwire.latency.fanout";
+
+    /**
+     * Default fan-out: 100 receivers.
+     */
+    public static final int FANOUT_DEFAULT = 100;
+
+    /**
+     * Warm-up duration (accepts {@code ns}, {@code us}, {@code ms}, {@code s} suffixes).
+     */
+    public static final String WARMUP_PROP_NAME = "roomwire.latency.warmup";
+
+    /**
+     * Default warm-up: 5 s.
+     */
+    public static final long WARMUP_DEFAULT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    /**
+     * Measured duration (accepts {@code ns}, {@code us}, {@code ms}, {@code s} suffixes).
+     */
+    public static final String MEASURE_PROP_NAME = "roomwire.latency.measure";
+
+    /**
+     * Default measured duration: 10 s.
+     */
+    public static final long MEASURE_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    /**
+     * Default idle strategy of the engine thread.
+     */
+    public static final String IDLE_STRATEGY_DEFAULT = "busy-spin";
+
+    static final String ROOM = "latency";
+    static final String AUTHOR = "feed";
+    static final int MAX_PUBLISHES_PER_POLL = 16;
+    static final int POLL_LIMIT = 64;
+    static final long HIGHEST_TRACKABLE_NS = TimeUnit.SECONDS.toNanos(60);
+    static final long DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
+    static final long JOIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    /**
+     * Outbound budget of a receiver: large, so a receiver that falls behind (while the JIT warms up, or when the
+     * thread is descheduled) shows up as latency rather than being cut loose; the room's log grows only while one
+     * is behind.
+     */
+    static final int OUTBOUND_LENGTH = 32 * 1024 * 1024;
+    static final int OUTBOUND_RECORDS = 1024 * 1024;
+    static final int HISTORY_LENGTH = 2 * OUTBOUND_LENGTH;
+
+    private static final byte[] PAYLOAD_PREFIX =
+        "{\"content\":\"The quick brown fox jumps over the lazy dog; EURUSD 1.084120\",\"t\":\""
+        .getBytes(StandardCharsets.US_ASCII);
+    private static final int TIME_DIGITS = 19;
+    private static final byte[] PAYLOAD_SUFFIX = "\"}".getBytes(StandardCharsets.US_ASCII);
+
+    private final Histogram histogram = new Histogram(1, HIGHEST_TRACKABLE_NS, 3);
+    private final UnsafeBuffer payload =
+        new UnsafeBuffer(new byte[PAYLOAD_PREFIX.length + TIME_DIGITS + PAYLOAD_SUFFIX.length]);
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final DeliverDecoder deliverDecoder = new DeliverDecoder();
+    private long startNs;
+    private long lastSeq;
+    private long lastIntendedNs;
+    private long recordFromNs;
+    private long joined;
+    private long deliveries;
+    private long recorded;
+
+    private InProcessLatency()
+    {
+        payload.putBytes(0, PAYLOAD_PREFIX);
+        payload.putBytes(PAYLOAD_PREFIX.length + TIME_DIGITS, PAYLOAD_SUFFIX);
+    }
+
+    /**
+     * Run the measurement and print the results.
+     *
+     * @param args ignored; configure with system properties.
+     */
+    public static void main(final String[] args)
+    {
+        final int rate = Integer.getInteger(RATE_PROP_NAME, RATE_DEFAULT);
+        final int fanout = Integer.getInteger(FANOUT_PROP_NAME, FANOUT_DEFAULT);
+        final long warmupNs = SystemUtil.getDurationInNanos(WARMUP_PROP_NAME, WARMUP_DEFAULT_NS);
+        final long measureNs = SystemUtil.getDurationInNanos(MEASURE_PROP_NAME, MEASURE_DEFAULT_NS);
+        final String idleStrategy = System.getProperty(Engine.Context.IDLE_STRATEGY_PROP_NAME, IDLE_STRATEGY_DEFAULT);
+        if (rate < 1 || fanout < 1 || measureNs <= 0)
+        {
+            throw new IllegalArgumentException("rate, fanout and measure must be positive");
+        }
+
+        System.out.println("InProcessLatency: rate=" + rate + " msg/s, fanout=" + fanout + ", warmup=" +
+            TimeUnit.NANOSECONDS.toMillis(warmupNs) + " ms, measure=" + TimeUnit.NANOSECONDS.toMillis(measureNs) +
+            " ms, engine idle strategy=" + idleStrategy + ", embedder thread: busy poll");
+        System.out.println("machine: cores=" + Runtime.getRuntime().availableProcessors() + ", JDK " +
+            System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + ", " +
+            System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+
+        final InProcessLatency latency = new InProcessLatency();
+        try (Engine engine = Engine.launch(new Engine.Context()
+            .idleStrategy(Engine.Context.idleStrategy(idleStrategy))
+            .maxMembersPerRoom(fanout)
+            .historyLength(HISTORY_LENGTH)
+            .outboundLength(OUTBOUND_LENGTH)
+            .outboundRecords(OUTBOUND_RECORDS)))
+        {
+            final Gateway gateway = engine.newGateway();
+            latency.joinReceivers(gateway, fanout);
+            final long published = latency.run(gateway, rate, warmupNs, measureNs);
+            latency.report(engine.engineCounters(), published, fanout, (warmupNs + measureNs) / 1e9);
+            gateway.close();
+        }
+    }
+
+    private void joinReceivers(final Gateway gateway, final int fanout)
+    {
+        for (int i = 0; i < fanout; i++)
+        {
+            final long sessionId = gateway.openSession("receiver-" + i, new String[]{ ROOM }, new String[0]);
+            if (sessionId < 0 || gateway.join(sessionId, ROOM, null) < 0)
+            {
+                throw new IllegalStateException("open or join refused");
+            }
+        }
+
+        final long deadlineNs = System.nanoTime() + JOIN_TIMEOUT_NS;
+        while (joined < fanout)
+        {
+            gateway.poll(this, POLL_LIMIT);
+            if (System.nanoTime() > deadlineNs)
+            {
+                throw new IllegalStateException("joined " + joined + " of " + fanout);
+            }
+        }
+    }
+
+    /**
+     * Publish on schedule and poll until the end, then drain.
+     *
+     * @return messages published.
+     */
+    private long run(final Gateway gateway, final int rate, final long warmupNs, final long measureNs)
+    {
+        final double intervalNs = 1e9 / rate;
+        final int payloadLength = payload.capacity();
+        final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
+        final long endNs = start + warmupNs + measureNs;
+        startNs = start;
+        recordFromNs = start + warmupNs;
+
+        long index = 0;
+        long intendedNs = start;
+        long backPressured = 0;
+        long nowNs;
+        while ((nowNs = System.nanoTime()) < endNs)
+        {
+            for (int i = 0; i < MAX_PUBLISHES_PER_POLL && intendedNs <= nowNs; i++)
+            {
+                putTime(intendedNs - start);
+                if (gateway.serverPublish(ROOM, MessageKind.TEXT, PayloadFormat.JSON, AUTHOR, null,
+                    payload, 0, payloadLength) < 0)
+                {
+                    backPressured++;
+                    break;
+                }
+                index++;
+                intendedNs = start + (long)(index * intervalNs);
+            }
+            gateway.poll(this, POLL_LIMIT);
+        }
+
+        final long drainDeadlineNs = System.nanoTime() + DRAIN_TIMEOUT_NS;
+        while (System.nanoTime() < drainDeadlineNs)
+        {
+            gateway.poll(this, POLL_LIMIT);
+        }
+        if (backPressured > 0)
+        {
+            System.out.println("publish attempts refused by a full inbound ring (retried with the same t(i)): " +
+                backPressured);
+        }
+
+        return index;
+    }
+
+    private void report(
+        final EngineCounters counters, final long published, final int fanout, final double runSeconds)
+    {
+        final long laggingCuts = counters.total(EngineCounters.GatewayCounter.LAGGING_CUTS);
+        final long errors = counters.get(EngineCounters.SystemCounter.ERRORS);
+        System.out.println("published=" + published + " (" + (long)(published / runSeconds) + " msg/s achieved)" +
+            ", deliveries=" + deliveries + " of " + (published * fanout) +
+            ", recorded=" + recorded + ", lagging cuts=" + laggingCuts + ", errors=" + errors);
+        if (laggingCuts > 0 || errors > 0 || deliveries != published * fanout)
+        {
+            System.out.println("INVALID RUN: receivers were cut loose or deliveries are missing; the histogram " +
+                "holds only what was delivered");
+        }
+        System.out.printf(
+            "latency (intended publish time to delivery), us: p50=%.2f p90=%.2f p99=%.2f p99.9=%.2f p99.99=%.2f " +
+            "max=%.2f count=%d%n",
+            micros(histogram.getValueAtPercentile(50)),
+            micros(histogram.getValueAtPercentile(90)),
+            micros(histogram.getValueAtPercentile(99)),
+            micros(histogram.getValueAtPercentile(99.9)),
+            micros(histogram.getValueAtPercentile(99.99)),
+            micros(histogram.getMaxValue()),
+            histogram.getTotalCount());
+    }
+
+    private static double micros(final long nanos)
+    {
+        return nanos / 1000.0;
+    }
+
+    /**
+     * Write the intended time, relative to the start, as fixed-width decimal digits in the payload.
+     */
+    private void putTime(final long relativeNs)
+    {
+        long value = relativeNs;
+        for (int i = PAYLOAD_PREFIX.length + TIME_DIGITS - 1; i >= PAYLOAD_PREFIX.length; i--)
+        {
+            payload.putByte(i, (byte)('0' + (value % 10)));
+            value /= 10;
+        }
+    }
+
+    /**
+     * Counts the receivers' {@code Joined}.
+     * {@inheritDoc}
+     */
+    public void onControl(final long sessionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (headerDecoder.wrap(buffer, offset).templateId() == JoinedDecoder.TEMPLATE_ID)
+        {
+            joined++;
+        }
+    }
+
+    /**
+     * A receiver: reads the intended time from the payload and records the latency.
+     * {@inheritDoc}
+     */
+    public boolean onRecord(final long sessionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final MessageHeaderDecoder header = headerDecoder.wrap(buffer, offset);
+        if (header.templateId() != DeliverDecoder.TEMPLATE_ID)
+        {
+            return true;
+        }
+
+        // Every receiver is handed the same record in turn: read its intended time once per seq (one room).
+        final int bodyOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        final long seq = buffer.getLong(bodyOffset + DeliverDecoder.seqEncodingOffset());
+        if (seq != lastSeq)
+        {
+            final DeliverDecoder decoder =
+                deliverDecoder.wrap(buffer, bodyOffset, header.blockLength(), header.version());
+            decoder.skipRoom();
+            decoder.skipAuthor();
+            decoder.skipKey();
+            final int timeOffset = decoder.limit() + DeliverDecoder.payloadHeaderLength() + PAYLOAD_PREFIX.length;
+            lastIntendedNs = startNs + buffer.parseNaturalLongAscii(timeOffset, TIME_DIGITS);
+            lastSeq = seq;
+        }
+        final long intendedNs = lastIntendedNs;
+        final long latencyNs = System.nanoTime() - intendedNs;
+
+        deliveries++;
+        if (intendedNs >= recordFromNs)
+        {
+            histogram.recordValue(Math.min(Math.max(latencyNs, 1), HIGHEST_TRACKABLE_NS));
+            recorded++;
+        }
+
+        return true;
+    }
+}
