@@ -987,10 +987,11 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         room.lastActivityNs = nowNs;
         for (int i = 0; i < room.subscriptionCount; i++)
         {
-            final Gateway gateway = gatewayRegistry.get(room.subscriptions[i].gatewayId);
+            final Subscription subscription = room.subscriptions[i];
+            final Gateway gateway = gatewayRegistry.get(subscription.gatewayId);
             if (null != gateway)
             {
-                gateway.signal();
+                gateway.onAppend(subscription);
             }
         }
     }
@@ -1121,11 +1122,18 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
     }
 
     /**
-     * The wheel examines one spoke per poll and then moves to the next tick if that tick has started; poll until a
-     * poll no longer moves it, so after a pause every due tick is examined with the current time.
+     * The wheel examines one spoke per poll (every slot the busiest spoke ever needed) and then moves to the next tick
+     * if that tick has started. It is polled only once the current tick has ended, so an idle duty cycle costs nothing
+     * whatever the number of timers, and a timer fires at most one tick after its deadline, never before; then it is
+     * polled until it no longer moves, so after a pause every due tick is examined with the current time.
      */
     private int pollTimers()
     {
+        if (nowNs < timerWheel.currentTickTime())
+        {
+            return 0;
+        }
+
         int expired = 0;
         long tickTime;
         do

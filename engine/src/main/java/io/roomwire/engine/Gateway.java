@@ -113,6 +113,7 @@ public final class Gateway implements AutoCloseable
 
     private static final int CONTROL_READ_LIMIT_FLOOR = 64;
     private static final int SUBSCRIPTION_QUEUE_CAPACITY = 4096;
+    private static final int DIRTY_QUEUE_CAPACITY = 4096;
     private static final long NO_ENTRY = Long.MIN_VALUE;
     private static final long CLOSE_TIMEOUT_NS = 5_000_000_000L;
 
@@ -133,6 +134,11 @@ public final class Gateway implements AutoCloseable
     private boolean isClosed;
 
     private final Long2ObjectHashMap<Subscription> subscriptionById = new Long2ObjectHashMap<>();
+    private final OneToOneConcurrentArrayQueue<Subscription> dirtySubscriptions =
+        new OneToOneConcurrentArrayQueue<>(DIRTY_QUEUE_CAPACITY);
+    private volatile boolean isDeliverAll;
+    private Subscription[] retrying = new Subscription[16];
+    private int retryCount;
     private Subscription[] subscriptions = new Subscription[8];
     private int subscriptionCount;
     private final Long2ObjectHashMap<LocalSession> sessionById = new Long2ObjectHashMap<>();
@@ -635,12 +641,17 @@ public final class Gateway implements AutoCloseable
             int workCount = flushPending();
             workCount += drainSubscriptionQueue();
 
-            workCount += controlRing.read(controlHandler, Math.max(limit, CONTROL_READ_LIMIT_FLOOR));
-
-            for (int i = subscriptionCount - 1; i >= 0; i--)
+            final int controlLimit = Math.max(limit, CONTROL_READ_LIMIT_FLOOR);
+            int controlRead = 0;
+            int read;
+            do
             {
-                workCount += deliver(subscriptions[i], handler, limit);
+                read = controlRing.read(controlHandler, controlLimit - controlRead);
+                controlRead += read;
             }
+            while (read > 0 && controlRead < controlLimit);
+            workCount += controlRead;
+            workCount += deliverChanged(handler, limit);
 
             return workCount;
         }
@@ -688,6 +699,21 @@ public final class Gateway implements AutoCloseable
     }
 
     // ------------------------------------------------------------------ conductor side
+
+    /**
+     * Conductor thread: a record was appended to a room this gateway has sessions in. Queues the subscription for the
+     * gateway's next poll (or, when the queue is full, has the next poll deliver to every subscription) and signals.
+     *
+     * @param subscription of this gateway to the room.
+     */
+    void onAppend(final Subscription subscription)
+    {
+        if (subscription.tryMarkQueued() && !dirtySubscriptions.offer(subscription))
+        {
+            isDeliverAll = true;
+        }
+        signal();
+    }
 
     /**
      * Conductor thread: something was produced for this gateway; run the notifier unless already signalled.
@@ -811,6 +837,7 @@ public final class Gateway implements AutoCloseable
                 final long fromSeq = buffer.getLong(
                     offset + MessageHeaderDecoder.ENCODED_LENGTH + JoinedDecoder.fromSeqEncodingOffset());
                 subscription.addSession(sessionId, startPosition, fromSeq - 1, startPosition < subscription.log.head());
+                retry(subscription);
                 session.add(subscription);
                 subscription.publishedPosition = Math.min(subscription.publishedPosition, startPosition);
                 subscription.publishPosition(subscription.publishedPosition);
@@ -912,6 +939,82 @@ public final class Gateway implements AutoCloseable
                 subscriptions[subscriptionCount] = null;
                 break;
             }
+        }
+    }
+
+    /**
+     * Deliver to the subscriptions that may have something to deliver: those the conductor marked (a record was
+     * appended) and those left behind by the last poll (a session held back or past the per-poll limit, or a session
+     * that joined behind the head). An idle poll costs nothing per session.
+     */
+    private int deliverChanged(final SessionHandler handler, final int limit)
+    {
+        int workCount = 0;
+        if (isDeliverAll)
+        {
+            isDeliverAll = false;
+            Subscription queued;
+            while (null != (queued = dirtySubscriptions.poll()))
+            {
+                queued.clearQueued();
+            }
+            for (int i = subscriptionCount - 1; i >= 0; i--)
+            {
+                subscriptions[i].clearQueued();
+                workCount += deliverAndTrack(subscriptions[i], handler, limit);
+            }
+            return workCount;
+        }
+
+        final int retries = retryCount;
+        for (int i = 0; i < retries; i++)
+        {
+            final Subscription subscription = retrying[i];
+            retrying[i] = null;
+            subscription.isRetrying = false;
+            if (subscriptionById.get(subscription.id) == subscription)
+            {
+                workCount += deliverAndTrack(subscription, handler, limit);
+            }
+        }
+        System.arraycopy(retrying, retries, retrying, 0, retryCount - retries);
+        retryCount -= retries;
+
+        Subscription subscription;
+        while (null != (subscription = dirtySubscriptions.poll()))
+        {
+            subscription.clearQueued();
+            if (!subscription.isRetrying && subscriptionById.get(subscription.id) == subscription)
+            {
+                workCount += deliverAndTrack(subscription, handler, limit);
+            }
+        }
+
+        return workCount;
+    }
+
+    private int deliverAndTrack(final Subscription subscription, final SessionHandler handler, final int limit)
+    {
+        final int delivered = deliver(subscription, handler, limit);
+        if (subscription.publishedPosition < subscription.log.head() && !subscription.isRetrying &&
+            subscription.state() == Subscription.ACTIVE && subscription.sessionCount > 0)
+        {
+            retry(subscription);
+        }
+
+        return delivered;
+    }
+
+    private void retry(final Subscription subscription)
+    {
+        if (!subscription.isRetrying)
+        {
+            subscription.isRetrying = true;
+            if (retryCount == retrying.length)
+            {
+                retrying = Arrays.copyOf(retrying, retryCount * 2);
+            }
+            retrying[retryCount++] = subscription;
         }
     }
 

@@ -14,9 +14,11 @@ import java.lang.invoke.VarHandle;
  *     <li>immutable: {@link #id}, {@link #log}, {@link #gatewayId}, {@link #roomName}, {@link #isConflated};</li>
  *     <li>conductor only: {@link #room}, {@link #members}, {@link #memberCount}, {@link #joinsIssued},
  *     {@link #pendingFloor};</li>
- *     <li>gateway only: the {@code session*} arrays and {@link #sessionCount};</li>
+ *     <li>gateway only: the {@code session*} arrays, {@link #sessionCount}, {@link #publishedPosition} and
+ *     {@link #isRetrying};</li>
  *     <li>shared: {@code position} and {@code joinsApplied} written by the gateway with release semantics and read by
- *     the conductor; {@code state} written by the conductor and read by the gateway.</li>
+ *     the conductor; {@code state} written by the conductor and read by the gateway; {@code isQueued} set by the
+ *     conductor when it appends a record and cleared by the gateway before it reads.</li>
  * </ul>
  */
 final class Subscription
@@ -28,6 +30,7 @@ final class Subscription
     private static final VarHandle POSITION;
     private static final VarHandle JOINS_APPLIED;
     private static final VarHandle STATE;
+    private static final VarHandle QUEUED;
 
     static
     {
@@ -37,6 +40,7 @@ final class Subscription
             POSITION = lookup.findVarHandle(Subscription.class, "position", long.class);
             JOINS_APPLIED = lookup.findVarHandle(Subscription.class, "joinsApplied", int.class);
             STATE = lookup.findVarHandle(Subscription.class, "state", int.class);
+            QUEUED = lookup.findVarHandle(Subscription.class, "isQueued", int.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -54,6 +58,7 @@ final class Subscription
     private long position;
     private int joinsApplied;
     private int state;
+    private int isQueued;
 
     // conductor only
     final Room room;
@@ -69,6 +74,7 @@ final class Subscription
     boolean[] sessionCatchingUp = new boolean[4];
     int sessionCount;
     long publishedPosition = Long.MAX_VALUE;
+    boolean isRetrying;
 
     Subscription(final long id, final Room room, final int gatewayId, final long initialPosition)
     {
@@ -149,11 +155,29 @@ final class Subscription
         STATE.setRelease(this, state);
     }
 
+    /**
+     * Conductor: mark the subscription as having new records for its gateway.
+     *
+     * @return true when it was not marked already, so the caller must queue it.
+     */
+    boolean tryMarkQueued()
+    {
+        return 0 == (int)QUEUED.getOpaque(this) && QUEUED.compareAndSet(this, 0, 1);
+    }
+
     // ------------------------------------------------------------------ gateway
 
     int state()
     {
         return (int)STATE.getAcquire(this);
+    }
+
+    /**
+     * Gateway: clear the mark before reading the log, so a record appended after this read marks it again.
+     */
+    void clearQueued()
+    {
+        QUEUED.setVolatile(this, 0);
     }
 
     void publishPosition(final long position)

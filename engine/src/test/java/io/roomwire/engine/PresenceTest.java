@@ -15,6 +15,12 @@ class PresenceTest
 {
     private static final long TIMEOUT_MS = 30_000;
 
+    /**
+     * The timer wheel is polled once a tick has ended, so an expiry comes at most one tick (2^23 ns) after its
+     * deadline, never before it.
+     */
+    private static final long TICK_MS = 9;
+
     @Test
     void shouldExpireAtTheDeadlineAndNotBefore()
     {
@@ -40,7 +46,7 @@ class PresenceTest
             harness.drive();
             assertNull(recorder.last(quiet, "closed"), "expired before its deadline");
 
-            harness.advanceMs(1);
+            harness.advanceMs(1 + TICK_MS);
             harness.drive();
             final Msg closed = recorder.last(quiet, "closed");
             assertNotNull(closed);
