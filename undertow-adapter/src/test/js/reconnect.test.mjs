@@ -196,20 +196,36 @@ test('fallback: after fallbackAfterFailures consecutive failures to open, the ne
     assert.equal(t.http.polls('general').length, 1);
 });
 
-test('fallback: a failure after the transport opened does not count; a success resets the count', async () => {
+test('fallback: failures to reopen a transport that has opened before never move to another one', async () => {
     const t = setup({ fallbackAfterFailures: 2 });
     t.client.connect();
     await flush();
-    t.ws.last().serverClose(1006); // failure 1
+    t.ws.last().serverClose(1006); // failure 1 to open a transport that never opened
     await t.clock.advance(1000);
     t.ws.last().accept();
-    t.ws.last().serverClose(1006); // opened: not a failure to open; count reset
+    t.ws.last().serverClose(1006); // it opened, then dropped: a network outage, not a transport that cannot work
+    for (let i = 0; i < 5; i++) {
+        await t.clock.advance(60000);
+        t.ws.last().serverClose(1006);
+    }
+    assert.equal(t.client.transport, 'websocket', 'a brief outage does not move the client off WebSocket for good');
+});
+
+test('fallback: a transport that never opened is left after the failures; a fallback that drops tries the first again', async () => {
+    const t = setup({ fallbackAfterFailures: 2 });
+    t.client.join('general');
+    t.client.connect();
+    await flush();
+    t.ws.last().serverClose(1006);
     await t.clock.advance(1000);
-    t.ws.last().serverClose(1006); // failure 1 again
-    assert.equal(t.client.transport, 'websocket');
-    await t.clock.advance(2000);
-    t.ws.last().serverClose(1006); // failure 2
+    t.ws.last().serverClose(1006);
     assert.equal(t.client.transport, 'sse');
+    await t.clock.advance(2000);
+    const source = t.es.forRoom('general');
+    source.open();
+    assert.equal(t.client.state, 'open');
+    source.fail();
+    assert.equal(t.client.transport, 'websocket', 'the preferred transport is tried again first');
 });
 
 test('fallback: a socket that opens but never says connected fails after connectTimeoutMs', async () => {

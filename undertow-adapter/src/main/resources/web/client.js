@@ -266,6 +266,7 @@ export class RoomwireClient {
         this._transportIndex = 0;
         this._attempt = 0;
         this._failures = 0;
+        this._openedTransports = new Set();
         this._conn = null;
         this._opening = false;
         this._retryTimer = null;
@@ -465,6 +466,7 @@ export class RoomwireClient {
             return;
         }
         this._failures = 0;
+        this._openedTransports.add(this.transport);
         for (const r of [...this._rooms.values()]) {
             conn.joinRoom(r);
         }
@@ -505,11 +507,18 @@ export class RoomwireClient {
         if (this._closed) {
             return;
         }
+        if (opened && this._transportIndex !== 0) {
+            // A fallback connection dropped: try the preferred transport again first, in case what stopped it passed.
+            this._transportIndex = 0;
+            this._failures = 0;
+        }
         this._retry(!opened && countFailure);
     }
 
     _retry(countFailure) {
-        if (countFailure) {
+        // A transport that has opened before in this client's life fails to reopen because of the network, not
+        // because it cannot work here: keep trying it rather than falling back for good after a brief outage.
+        if (countFailure && !this._openedTransports.has(this.transport)) {
             this._failures += 1;
             if (this._failures >= this.options.fallbackAfterFailures && this.options.transports.length > 1) {
                 this._transportIndex = (this._transportIndex + 1) % this.options.transports.length;
