@@ -36,11 +36,26 @@ final class Authenticator
     {
         private final Claims claims;
         private final ErrorCode error;
+        private final boolean isGuest;
 
         Result(final Claims claims, final ErrorCode error)
         {
+            this(claims, error, false);
+        }
+
+        Result(final Claims claims, final ErrorCode error, final boolean isGuest)
+        {
             this.claims = claims;
             this.error = error;
+            this.isGuest = isGuest;
+        }
+
+        /**
+         * @return true when the request had no token and is a new dev-mode guest.
+         */
+        boolean isGuest()
+        {
+            return isGuest;
         }
 
         /**
@@ -84,7 +99,7 @@ final class Authenticator
             subprotocols);
         if (null == token)
         {
-            return isDev ? new Result(guest(), null) : new Result(null, ErrorCode.NOT_AUTHENTICATED);
+            return isDev ? new Result(guest(), null, true) : new Result(null, ErrorCode.NOT_AUTHENTICATED);
         }
 
         final Verification verification = new Verification();

@@ -18,7 +18,7 @@ final class BufferPool
     private static final int KEEP_PER_SIZE = 64;
 
     @SuppressWarnings("unchecked")
-    private final ArrayDeque<ByteBuffer>[] freeBySize = new ArrayDeque[SIZES];
+    private final ArrayDeque<ByteBuffer>[] freeBySize = (ArrayDeque<ByteBuffer>[])new ArrayDeque<?>[SIZES];
 
     BufferPool()
     {

@@ -55,6 +55,12 @@ abstract class Endpoint
     abstract void shutdown();
 
     /**
+     * A handler of this endpoint threw: end the session and tell the client {@code internal_error} where the
+     * transport can.
+     */
+    abstract void fail();
+
+    /**
      * Ask to be flushed at the end of this duty cycle.
      */
     final void markDirty()

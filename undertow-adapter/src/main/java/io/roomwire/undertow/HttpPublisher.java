@@ -172,6 +172,13 @@ final class HttpPublisher extends Endpoint
         loop.gateway.closeSession(sessionId);
     }
 
+    void fail()
+    {
+        failAll(ErrorCode.INTERNAL_ERROR);
+        forget();
+        loop.gateway.closeSession(sessionId);
+    }
+
     private void failAll(final ErrorCode code)
     {
         for (final Map.Entry<String, Pending> entry : pendingById.entrySet())

@@ -18,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The engine's presence on one XNIO I/O thread: a {@link Gateway} owned by the thread, the endpoints of the sessions
@@ -32,8 +34,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class IoLoop implements SessionHandler, Runnable
 {
+    private static final Logger LOGGER = Logger.getLogger(IoLoop.class.getName());
     private static final int POLL_LIMIT = 64;
     private static final int ROUNDS_PER_RUN = 8;
+    private static final long NO_SESSION = Long.MIN_VALUE;
+    private static final String BARRIER_USER = "roomwire-shutdown";
+    private static final String[] NO_PATTERNS = {};
 
     final RoomwireServer server;
     final ServerConfig config;
@@ -56,6 +62,10 @@ final class IoLoop implements SessionHandler, Runnable
     private int dirtyCount;
     private XnioExecutor.Key tickKey;
     private boolean isScheduled;
+    private boolean isInDutyCycle;
+    private long barrierSessionId = NO_SESSION;
+    private boolean isBarrierPassed;
+    private Runnable onShutdown;
 
     IoLoop(final RoomwireServer server, final XnioIoThread thread, final Gateway gateway)
     {
@@ -122,19 +132,31 @@ final class IoLoop implements SessionHandler, Runnable
         }
 
         int workCount = 0;
-        for (int round = 0; round < ROUNDS_PER_RUN; round++)
+        isInDutyCycle = true;
+        try
         {
-            workCount = gateway.poll(this, POLL_LIMIT);
-            flushDirty();
-            if (0 == workCount)
+            for (int round = 0; round < ROUNDS_PER_RUN; round++)
             {
-                break;
+                workCount = gateway.poll(this, POLL_LIMIT);
+                flushDirty();
+                if (0 == workCount)
+                {
+                    break;
+                }
             }
+        }
+        finally
+        {
+            isInDutyCycle = false;
         }
 
         if (workCount > 0)
         {
             schedule();
+        }
+        if (isBarrierPassed)
+        {
+            completeShutdown();
         }
     }
 
@@ -152,25 +174,61 @@ final class IoLoop implements SessionHandler, Runnable
 
     /**
      * {@inheritDoc}
+     * <p>
+     * Never throws: an endpoint that fails is closed with {@code internal_error}, so the gateway's poll goes on.
      */
     public void onControl(final long sessionId, final DirectBuffer buffer, final int offset, final int length)
     {
+        if (sessionId == barrierSessionId)
+        {
+            isBarrierPassed = true;
+            return;
+        }
+
         final Endpoint endpoint = endpointBySession.get(sessionId);
         if (null != endpoint)
         {
-            endpoint.onControl(buffer, offset, length);
+            try
+            {
+                endpoint.onControl(buffer, offset, length);
+            }
+            catch (final RuntimeException ex)
+            {
+                onEndpointError(endpoint, ex);
+            }
         }
     }
 
     /**
      * {@inheritDoc}
+     * <p>
+     * Never throws: an endpoint that fails is closed with {@code internal_error} and the record is consumed.
      */
     public boolean onRecord(final long sessionId, final DirectBuffer buffer, final int offset, final int length)
     {
         final Endpoint endpoint = endpointBySession.get(sessionId);
-        return null == endpoint || endpoint.onRecord(buffer, offset, length);
+        if (null == endpoint)
+        {
+            return true;
+        }
+
+        try
+        {
+            return endpoint.onRecord(buffer, offset, length);
+        }
+        catch (final RuntimeException ex)
+        {
+            onEndpointError(endpoint, ex);
+            return true;
+        }
     }
 
+    /**
+     * Ask for an endpoint to be flushed at the end of this duty cycle, scheduling one when called outside of it (from
+     * a socket's read listener, or a request's handler).
+     *
+     * @param endpoint with bytes to write.
+     */
     void markDirty(final Endpoint endpoint)
     {
         if (dirtyCount == dirty.length)
@@ -178,6 +236,26 @@ final class IoLoop implements SessionHandler, Runnable
             dirty = Arrays.copyOf(dirty, dirtyCount * 2);
         }
         dirty[dirtyCount++] = endpoint;
+        if (!isInDutyCycle)
+        {
+            schedule();
+        }
+    }
+
+    private void onEndpointError(final Endpoint endpoint, final RuntimeException ex)
+    {
+        server.metrics().endpointError();
+        LOGGER.log(Level.WARNING, "closing a " + endpoint.transport() + " endpoint after an error", ex);
+        try
+        {
+            endpoint.fail();
+        }
+        catch (final RuntimeException failure)
+        {
+            LOGGER.log(Level.WARNING, "closing a failed " + endpoint.transport() + " endpoint", failure);
+            unregister(endpoint);
+            gateway.closeSession(endpoint.sessionId);
+        }
     }
 
     private void flushDirty()
@@ -187,7 +265,14 @@ final class IoLoop implements SessionHandler, Runnable
             final Endpoint endpoint = dirty[i];
             dirty[i] = null;
             endpoint.isDirty = false;
-            endpoint.flush();
+            try
+            {
+                endpoint.flush();
+            }
+            catch (final RuntimeException ex)
+            {
+                onEndpointError(endpoint, ex);
+            }
         }
         dirtyCount = 0;
     }
@@ -195,39 +280,110 @@ final class IoLoop implements SessionHandler, Runnable
     private void tick()
     {
         final long nowNs = System.nanoTime();
-        for (int i = tickList.size() - 1; i >= 0; i--)
+        isInDutyCycle = true;
+        try
         {
-            if (i < tickList.size())
+            for (int i = tickList.size() - 1; i >= 0; i--)
             {
-                tickList.get(i).onTick(nowNs);
+                if (i < tickList.size())
+                {
+                    final Endpoint endpoint = tickList.get(i);
+                    try
+                    {
+                        endpoint.onTick(nowNs);
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        onEndpointError(endpoint, ex);
+                    }
+                }
             }
-        }
-        flushDirty();
-    }
-
-    /**
-     * Shut down every endpoint of this thread: deliver what the engine already produced, then tell each client.
-     */
-    void shutdown()
-    {
-        for (int i = 0; i < ROUNDS_PER_RUN && gateway.poll(this, POLL_LIMIT) > 0; i++)
-        {
             flushDirty();
         }
-        flushDirty();
-        for (final Endpoint endpoint : new ArrayList<>(tickList))
+        finally
         {
-            endpoint.shutdown();
-        }
-        flushDirty();
-        if (null != tickKey)
-        {
-            tickKey.remove();
+            isInDutyCycle = false;
         }
     }
 
     /**
-     * Close the gateway: called on this thread after {@link #shutdown()}.
+     * Shut down every endpoint of this thread once what the engine sequenced before this call is delivered: a barrier
+     * session is opened, and since the engine reads its inbound ring in order, the barrier's {@code Connected} comes
+     * after every record published before it (by any thread). Then each client is told, and {@code onDone} runs on
+     * this thread. Without an answer within {@code barrierTimeoutNs} the endpoints are shut down anyway.
+     *
+     * @param barrierTimeoutNs longest wait for the engine.
+     * @param onDone           run once the endpoints are shut down.
+     */
+    void shutdown(final long barrierTimeoutNs, final Runnable onDone)
+    {
+        onShutdown = onDone;
+        try
+        {
+            barrierSessionId = gateway.isClosed() ?
+                NO_SESSION : gateway.openSession(BARRIER_USER, NO_PATTERNS, NO_PATTERNS);
+            if (barrierSessionId >= 0)
+            {
+                thread.executeAfter(this::completeShutdown, barrierTimeoutNs, TimeUnit.NANOSECONDS);
+                schedule();
+                return;
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            LOGGER.log(Level.WARNING, "shutting down without waiting for the engine", ex);
+        }
+        barrierSessionId = NO_SESSION;
+        completeShutdown();
+    }
+
+    private void completeShutdown()
+    {
+        final Runnable onDone = onShutdown;
+        if (null == onDone)
+        {
+            return;
+        }
+        onShutdown = null;
+
+        try
+        {
+            isInDutyCycle = true;
+            for (int i = 0; i < ROUNDS_PER_RUN && !gateway.isClosed() && gateway.poll(this, POLL_LIMIT) > 0; i++)
+            {
+                flushDirty();
+            }
+            flushDirty();
+            for (final Endpoint endpoint : new ArrayList<>(tickList))
+            {
+                try
+                {
+                    endpoint.shutdown();
+                }
+                catch (final RuntimeException ex)
+                {
+                    onEndpointError(endpoint, ex);
+                }
+            }
+            flushDirty();
+            if (null != tickKey)
+            {
+                tickKey.remove();
+            }
+            if (barrierSessionId != NO_SESSION)
+            {
+                gateway.closeSession(barrierSessionId);
+            }
+        }
+        finally
+        {
+            isInDutyCycle = false;
+            onDone.run();
+        }
+    }
+
+    /**
+     * Close the gateway: called on this thread after {@link #shutdown(long, Runnable)}.
      */
     void closeGateway()
     {

@@ -1,6 +1,8 @@
 package io.roomwire.undertow;
 
 import io.roomwire.engine.RoomRecords;
+import io.roomwire.protocol.codec.ErrorDecoder;
+import io.roomwire.protocol.codec.JoinedDecoder;
 import io.roomwire.protocol.codec.LeaveReason;
 import io.roomwire.protocol.codec.LeftDecoder;
 import io.roomwire.protocol.codec.MessageHeaderDecoder;
@@ -18,12 +20,13 @@ import java.nio.charset.StandardCharsets;
 /**
  * A long-poll session of one room: an engine session that stays between polls, so the user's presence does not
  * flicker, and whose records wait in the room's log while no poll is held. A held poll is answered as soon as a
- * duty cycle produced something for it, or with an empty batch after the hold.
+ * duty cycle produced something for it, or with an empty batch after the hold; the first answer waits for the
+ * engine's answer to the join ({@code join}, or an {@code error}), so it always carries the room's epoch.
  * <p>
  * The last answer is kept until the next poll acknowledges it with {@code after}: a poll whose {@code after} is
  * older gets those records again (the answer was lost on the way), so nothing is lost and nothing repeated.
  * <p>
- * Not thread safe: owned by its I/O thread.
+ * Not thread safe: owned by its I/O thread, which answers polls that arrived on other I/O threads too.
  */
 final class LongPollEndpoint extends Endpoint
 {
@@ -32,6 +35,7 @@ final class LongPollEndpoint extends Endpoint
     private final String sid;
     private final String room;
     private final String userId;
+    private final boolean isGuest;
     private final String remoteAddress;
     private final byte[] head;
     private final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(1024);
@@ -44,12 +48,15 @@ final class LongPollEndpoint extends Endpoint
     private long lastPollNs;
     private long lastKeepAliveNs;
     private boolean isSessionOpen = true;
+    private boolean isJoinAnswered;
+    private boolean isJoined;
 
     LongPollEndpoint(
         final IoLoop loop,
         final String sid,
         final String room,
         final String userId,
+        final boolean isGuest,
         final long sessionId,
         final String remoteAddress)
     {
@@ -57,6 +64,7 @@ final class LongPollEndpoint extends Endpoint
         this.sid = sid;
         this.room = room;
         this.userId = userId;
+        this.isGuest = isGuest;
         this.sessionId = sessionId;
         this.remoteAddress = remoteAddress;
         this.head = ("{\"sid\":\"" + sid + "\",\"messages\":[").getBytes(StandardCharsets.US_ASCII);
@@ -76,6 +84,14 @@ final class LongPollEndpoint extends Endpoint
     String userId()
     {
         return userId;
+    }
+
+    /**
+     * @return true when the session is a dev-mode guest's, found again by its sid alone.
+     */
+    boolean isGuest()
+    {
+        return isGuest;
     }
 
     void open()
@@ -120,13 +136,18 @@ final class LongPollEndpoint extends Endpoint
         heldDeadlineNs = lastPollNs + loop.config.pollHoldNs();
         exchange.addExchangeCompleteListener((completed, next) ->
         {
-            if (held == completed)
+            // The exchange completes on its connection's I/O thread, which need not be this one.
+            if (loop.thread() == Thread.currentThread())
             {
-                held = null;
+                onCompleted(completed);
+            }
+            else
+            {
+                loop.thread().execute(() -> onCompleted(completed));
             }
             next.proceed();
         });
-        if (batchLength > 0)
+        if (batchLength > 0 && isJoinAnswered)
         {
             respond();
         }
@@ -136,9 +157,22 @@ final class LongPollEndpoint extends Endpoint
         }
     }
 
+    private void onCompleted(final HttpServerExchange completed)
+    {
+        if (held == completed)
+        {
+            held = null;
+        }
+    }
+
     void onControl(final DirectBuffer buffer, final int offset, final int length)
     {
         final int templateId = buffer.getShort(offset + 2) & 0xFFFF;
+        if (templateId == JoinedDecoder.TEMPLATE_ID || templateId == ErrorDecoder.TEMPLATE_ID)
+        {
+            isJoined |= templateId == JoinedDecoder.TEMPLATE_ID;
+            isJoinAnswered = true;
+        }
         if (templateId != PongDecoder.TEMPLATE_ID)
         {
             final int jsonLength = loop.jsonEncoder.encode(buffer, offset, length, loop.jsonBuffer, 0);
@@ -153,6 +187,11 @@ final class LongPollEndpoint extends Endpoint
             LeftDecoder.reasonEncodingOffset()) == LeaveReason.LAGGING.value()))
         {
             endSession(templateId == SessionClosedDecoder.TEMPLATE_ID ? null : LeaveReason.LAGGING);
+        }
+        else if (templateId == ErrorDecoder.TEMPLATE_ID && !isJoined)
+        {
+            // The join of the session's one room was refused: answer with the error and end the session.
+            endSession(LeaveReason.DISCONNECTED);
         }
     }
 
@@ -192,7 +231,7 @@ final class LongPollEndpoint extends Endpoint
 
     void flush()
     {
-        if (null != held && batchLength > 0)
+        if (null != held && batchLength > 0 && isJoinAnswered)
         {
             respond();
         }
@@ -307,6 +346,11 @@ final class LongPollEndpoint extends Endpoint
         {
             respond();
         }
+        close();
+    }
+
+    void fail()
+    {
         close();
     }
 

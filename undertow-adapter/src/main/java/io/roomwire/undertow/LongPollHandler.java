@@ -9,12 +9,15 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * {@code GET /poll/{room}?after=E-S&sid=S}: long polling. A poll finds its session by {@code sid} on the I/O thread
- * it arrives on; a poll with no {@code sid}, or one that is unknown here (expired, another thread, another node),
- * opens a session that joins the room resuming after {@code after}, so polls lose nothing and repeat nothing wherever
- * they land. See {@link LongPollEndpoint}.
+ * {@code GET /poll/{room}?after=E-S&sid=S}: long polling. A {@code sid} names the I/O thread that owns the session
+ * ({@code <thread number>.<random>}), and a poll is served there whichever connection, and so I/O thread, it arrived
+ * on: the exchange is dispatched to the owner, which answers it. The session is used when it is of the same user (or,
+ * in dev mode, a guest's session and the poll has no token: every request without a token would otherwise be a new
+ * guest); a poll with no {@code sid}, or one that is unknown (expired, another node), opens a session that joins the
+ * room resuming after {@code after}, so polls lose nothing and repeat nothing wherever they land. See
+ * {@link LongPollEndpoint}.
  * <p>
- * Runs on the request's I/O thread; its random generator is thread safe.
+ * Admission runs on the request's I/O thread, the rest on the owner's; its random generator is thread safe.
  */
 final class LongPollHandler implements HttpHandler
 {
@@ -43,10 +46,33 @@ final class LongPollHandler implements HttpHandler
             return;
         }
 
-        final IoLoop loop = server.loopOf(exchange.getIoThread());
         final String sid = Requests.query(exchange, "sid");
+        final IoLoop owner = server.loopOfLongPollSession(sid);
+        final IoLoop loop = null != owner ? owner : server.loopOf(exchange.getIoThread());
+        if (loop.thread() == exchange.getIoThread())
+        {
+            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> poll(exchange, loop, room, auth, after, sid));
+        }
+        else
+        {
+            exchange.dispatch(loop.thread(), () -> poll(exchange, loop, room, auth, after, sid));
+        }
+    }
+
+    /**
+     * Serve a poll on the I/O thread that owns its session (or this request's thread for a new one).
+     */
+    private void poll(
+        final HttpServerExchange exchange,
+        final IoLoop loop,
+        final String room,
+        final Authenticator.Result auth,
+        final long[] after,
+        final String sid)
+    {
         LongPollEndpoint endpoint = null == sid ? null : loop.longPollBySid.get(sid);
-        if (null != endpoint && (!endpoint.room().equals(room) || !endpoint.userId().equals(auth.claims().userId())))
+        if (null != endpoint && (!endpoint.room().equals(room) || (auth.isGuest() ? !endpoint.isGuest() :
+            endpoint.isGuest() || !endpoint.userId().equals(auth.claims().userId()))))
         {
             endpoint = null;
         }
@@ -76,16 +102,11 @@ final class LongPollHandler implements HttpHandler
 
             final byte[] bytes = new byte[16];
             random.nextBytes(bytes);
-            endpoint = new LongPollEndpoint(
-                loop, HexFormat.of().formatHex(bytes), room, auth.claims().userId(), sessionId, address);
+            endpoint = new LongPollEndpoint(loop, loop.thread().getNumber() + "." + HexFormat.of().formatHex(bytes),
+                room, auth.claims().userId(), auth.isGuest(), sessionId, address);
             endpoint.open();
-            if (null != sid)
-            {
-                server.closeLongPollSession(sid, loop);
-            }
         }
 
-        final LongPollEndpoint held = endpoint;
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> held.poll(exchange, null == after ? -1 : after[1]));
+        endpoint.poll(exchange, null == after ? -1 : after[1]);
     }
 }

@@ -27,6 +27,7 @@ final class Metrics
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder laggingCloses = new LongAdder();
+    private final LongAdder endpointErrors = new LongAdder();
     private final Map<Integer, LongAdder> closeCodes = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> limitHits = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> authFailures = new ConcurrentHashMap<>();
@@ -70,6 +71,11 @@ final class Metrics
     void laggingClose()
     {
         laggingCloses.increment();
+    }
+
+    void endpointError()
+    {
+        endpointErrors.increment();
     }
 
     void closeCode(final int code)
@@ -129,6 +135,8 @@ final class Metrics
         metric(out, "roomwire_bytes_sent_total", "counter", "bytes written to clients", bytesOut.sum());
         metric(out, "roomwire_lagging_disconnects_total", "counter", "connections closed because they lagged",
             laggingCloses.sum());
+        metric(out, "roomwire_endpoint_errors_total", "counter", "connections closed after an unexpected error",
+            endpointErrors.sum());
         labelled(out, "roomwire_close_codes_total", "WebSocket close codes sent", "code", closeCodes);
         labelled(out, "roomwire_limit_hits_total", "requests or connections refused by a limit", "limit", limitHits);
         labelled(out, "roomwire_auth_failures_total", "refused authentications", "reason", authFailures);

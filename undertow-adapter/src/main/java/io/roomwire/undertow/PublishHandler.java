@@ -45,7 +45,9 @@ final class PublishHandler implements HttpHandler
         final long contentLength = exchange.getRequestContentLength();
         if (contentLength > server.config().maxMessageLength())
         {
+            // The body is left unread: the connection cannot carry another request, so say so and close it.
             server.metrics().limitHit("message_length");
+            exchange.setPersistent(false);
             RoomwireServer.sendError(exchange, ErrorCode.MESSAGE_TOO_LARGE, null);
             return;
         }
@@ -55,6 +57,7 @@ final class PublishHandler implements HttpHandler
             (received, error) ->
             {
                 server.metrics().limitHit("message_length");
+                received.setPersistent(false);
                 RoomwireServer.sendError(received, ErrorCode.MESSAGE_TOO_LARGE, null);
             });
     }

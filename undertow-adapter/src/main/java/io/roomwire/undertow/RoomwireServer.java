@@ -216,8 +216,9 @@ public final class RoomwireServer implements AutoCloseable
     }
 
     /**
-     * Shut down gracefully: deliver records already sequenced, close every WebSocket with {@code 1001}, end SSE
-     * streams and long polls, then stop the server and the engine. Idempotent.
+     * Shut down gracefully: deliver every record published before the call (the engine sequences what is in its
+     * inbound ring first), close every WebSocket with {@code 1001}, end SSE streams and long polls, then stop the
+     * server and the engine. Idempotent.
      */
     public void close()
     {
@@ -230,17 +231,7 @@ public final class RoomwireServer implements AutoCloseable
         final CountDownLatch drained = new CountDownLatch(loopByThread.size());
         for (final IoLoop loop : loopByThread.values())
         {
-            loop.thread().execute(() ->
-            {
-                try
-                {
-                    loop.shutdown();
-                }
-                finally
-                {
-                    drained.countDown();
-                }
-            });
+            loop.thread().execute(() -> loop.shutdown(config.shutdownTimeoutNs() / 2, drained::countDown));
         }
         await(drained, config.shutdownTimeoutNs());
         final long deadlineNs = System.nanoTime() + config.shutdownTimeoutNs();
@@ -330,35 +321,28 @@ public final class RoomwireServer implements AutoCloseable
     }
 
     /**
-     * @return every loop, for long-poll session lookups.
+     * @param sid of a long-poll session, {@code <I/O thread number>.<random>}; may be null.
+     * @return the loop of the I/O thread it names, or null when it names none.
      */
-    Iterable<IoLoop> loops()
+    IoLoop loopOfLongPollSession(final String sid)
     {
-        return loopByThread.values();
-    }
-
-    /**
-     * A long poll moved to another I/O thread: close the session it had on the others.
-     *
-     * @param sid    of the session.
-     * @param except the loop that now serves it.
-     */
-    void closeLongPollSession(final String sid, final IoLoop except)
-    {
-        for (final IoLoop loop : loopByThread.values())
+        final int dot = null == sid ? -1 : sid.indexOf('.');
+        if (dot <= 0 || dot > 4)
         {
-            if (loop != except)
-            {
-                loop.thread().execute(() ->
-                {
-                    final LongPollEndpoint endpoint = loop.longPollBySid.get(sid);
-                    if (null != endpoint)
-                    {
-                        endpoint.close();
-                    }
-                });
-            }
+            return null;
         }
+        int number = 0;
+        for (int i = 0; i < dot; i++)
+        {
+            final char c = sid.charAt(i);
+            if (c < '0' || c > '9')
+            {
+                return null;
+            }
+            number = number * 10 + (c - '0');
+        }
+        final XnioWorker worker = undertow.getWorker();
+        return number < worker.getIoThreadCount() ? loopByThread.get(worker.getIoThread(number)) : null;
     }
 
     /**

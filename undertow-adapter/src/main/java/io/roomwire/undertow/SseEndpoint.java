@@ -1,6 +1,8 @@
 package io.roomwire.undertow;
 
 import io.roomwire.engine.RoomRecords;
+import io.roomwire.protocol.codec.ErrorDecoder;
+import io.roomwire.protocol.codec.JoinedDecoder;
 import io.roomwire.protocol.codec.LeaveReason;
 import io.roomwire.protocol.codec.LeftDecoder;
 import io.roomwire.protocol.codec.MessageHeaderDecoder;
@@ -22,12 +24,14 @@ import java.util.concurrent.TimeUnit;
  * A Server-Sent Events stream of one room for one session. Room records become events whose {@code id} is
  * {@code epoch-seq} and whose {@code data} is the record's JSON form copied from the room's log; control messages
  * become events without an id, so the browser's {@code Last-Event-ID} always names the last record received. A
- * {@code lagging} leave or a closed session ends the stream; the browser reconnects with {@code Last-Event-ID}.
+ * {@code lagging} leave, a closed session or a refused join ends the stream; the browser reconnects with
+ * {@code Last-Event-ID}.
  * <p>
  * Not thread safe: owned by the request's I/O thread.
  */
 final class SseEndpoint extends Endpoint
 {
+    private static final long FORCE_CLOSE_AFTER_NS = 5_000_000_000L;
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ID = "\nid: ".getBytes(StandardCharsets.US_ASCII);
@@ -41,8 +45,10 @@ final class SseEndpoint extends Endpoint
     private StreamSinkChannel sink;
     private long lastWriteNs;
     private long lastKeepAliveNs;
+    private long lastSessionKeepAliveNs;
     private boolean isSessionOpen = true;
     private boolean isEnding;
+    private boolean isJoined;
 
     SseEndpoint(final IoLoop loop, final HttpServerExchange exchange, final long sessionId, final String remoteAddress)
     {
@@ -54,6 +60,7 @@ final class SseEndpoint extends Endpoint
         final long nowNs = System.nanoTime();
         this.lastWriteNs = nowNs;
         this.lastKeepAliveNs = nowNs;
+        this.lastSessionKeepAliveNs = nowNs;
     }
 
     String transport()
@@ -113,6 +120,15 @@ final class SseEndpoint extends Endpoint
             loop.server.metrics().laggingClose();
             end();
         }
+        else if (templateId == JoinedDecoder.TEMPLATE_ID)
+        {
+            isJoined = true;
+        }
+        else if (templateId == ErrorDecoder.TEMPLATE_ID && !isJoined)
+        {
+            // The join of the stream's one room was refused: a stream without its room would only send keep-alives.
+            end();
+        }
     }
 
     boolean onRecord(final DirectBuffer buffer, final int offset, final int length)
@@ -156,13 +172,57 @@ final class SseEndpoint extends Endpoint
 
     private void append(final int prefixLength, final DirectBuffer json, final int jsonOffset, final int jsonLength)
     {
-        final ByteBuffer target = outbound.reserve(prefixLength + jsonLength + END.length);
+        final int lineBreaks = lineBreaks(json, jsonOffset, jsonLength);
+        final ByteBuffer target = outbound.reserve(
+            prefixLength + jsonLength + lineBreaks * (DATA.length - 1) + END.length);
         prefix.getBytes(0, target, target.position(), prefixLength);
         target.position(target.position() + prefixLength);
-        json.getBytes(jsonOffset, target, target.position(), jsonLength);
-        target.position(target.position() + jsonLength);
+        if (0 == lineBreaks)
+        {
+            json.getBytes(jsonOffset, target, target.position(), jsonLength);
+            target.position(target.position() + jsonLength);
+        }
+        else
+        {
+            putDataLines(target, json, jsonOffset, jsonLength);
+        }
         target.put(END);
         markDirty();
+    }
+
+    /**
+     * A published payload keeps its publisher's bytes, whitespace included, and a line break would end the
+     * {@code data:} line: count them so each starts a {@code data:} line of its own (the browser joins them with
+     * {@code \n}, which is JSON whitespace too).
+     */
+    private static int lineBreaks(final DirectBuffer json, final int offset, final int length)
+    {
+        int count = 0;
+        for (int i = offset, end = offset + length; i < end; i++)
+        {
+            final byte b = json.getByte(i);
+            if (b == '\n' || (b == '\r' && (i + 1 == end || json.getByte(i + 1) != '\n')))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static void putDataLines(final ByteBuffer target, final DirectBuffer json, final int offset, final int length)
+    {
+        for (int i = offset, end = offset + length; i < end; i++)
+        {
+            final byte b = json.getByte(i);
+            if (b == '\n' || (b == '\r' && (i + 1 == end || json.getByte(i + 1) != '\n')))
+            {
+                target.put(DATA);
+            }
+            else if (b != '\r')
+            {
+                target.put(b);
+            }
+        }
     }
 
     void flush()
@@ -209,8 +269,10 @@ final class SseEndpoint extends Endpoint
             outbound.append(KEEP_ALIVE);
             markDirty();
         }
-        if (isSessionOpen && nowNs - lastWriteNs < loop.config.idleTimeoutNs())
+        if (isSessionOpen && nowNs - lastWriteNs < loop.config.idleTimeoutNs() &&
+            nowNs - lastSessionKeepAliveNs >= loop.server.keepAliveIntervalNs())
         {
+            lastSessionKeepAliveNs = nowNs;
             loop.gateway.keepAlive(sessionId);
         }
     }
@@ -227,13 +289,30 @@ final class SseEndpoint extends Endpoint
         flush();
     }
 
+    void fail()
+    {
+        end();
+    }
+
     private void end()
     {
         if (!isEnding)
         {
             isEnding = true;
+            // The session ends here, and with it the tick, so a client that never reads the rest is dropped by a
+            // timer of its own.
+            loop.thread().executeAfter(this::forceClose, FORCE_CLOSE_AFTER_NS, TimeUnit.NANOSECONDS);
             endSession(LeaveReason.DISCONNECTED);
             markDirty();
+        }
+    }
+
+    private void forceClose()
+    {
+        if (!isClosed)
+        {
+            IoUtils.safeClose(exchange.getConnection());
+            onConnectionClosed();
         }
     }
 

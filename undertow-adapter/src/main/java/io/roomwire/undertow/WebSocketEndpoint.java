@@ -20,6 +20,7 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A WebSocket connection carrying one engine session, in the JSON form ({@code roomwire.json}, also the seed form on
@@ -57,7 +58,6 @@ final class WebSocketEndpoint extends Endpoint
     private long lastKeepAliveNs;
     private long frameTat = Long.MIN_VALUE + 1;
     private boolean isCloseSent;
-    private long closeSentNs;
     private boolean isSessionOpen;
 
     WebSocketEndpoint(
@@ -301,6 +301,11 @@ final class WebSocketEndpoint extends Endpoint
                 break;
 
             case WebSocketFrames.OPCODE_PING:
+                // Each ping costs a pong the client need not read: pings count against the frame rate like messages.
+                if (isCloseSent || !isWithinFrameRate())
+                {
+                    break;
+                }
                 final ByteBuffer target = outbound.reserve(2 + length);
                 WebSocketFrames.putHeader(target, WebSocketFrames.OPCODE_PONG, length);
                 for (int i = 0; i < length; i++)
@@ -341,15 +346,10 @@ final class WebSocketEndpoint extends Endpoint
             return;
         }
 
-        final long nowNs = System.nanoTime();
-        final long tat = Math.max(frameTat, nowNs);
-        if (tat - nowNs > frameToleranceNs)
+        if (!isWithinFrameRate())
         {
-            loop.server.metrics().limitHit("frame_rate");
-            closeWith(ErrorCodes.closeCode(ErrorCode.RATE_LIMITED), ErrorCodes.jsonName(ErrorCode.RATE_LIMITED));
             return;
         }
-        frameTat = tat + frameIntervalNs;
 
         if (opcode == WebSocketFrames.OPCODE_TEXT)
         {
@@ -382,6 +382,26 @@ final class WebSocketEndpoint extends Endpoint
             }
             offer(buffer, offset, length);
         }
+    }
+
+    /**
+     * Count an inbound frame against the connection's frame rate (a GCRA token bucket), closing the connection with
+     * {@code rate_limited} when it is over.
+     *
+     * @return true when within the rate.
+     */
+    private boolean isWithinFrameRate()
+    {
+        final long nowNs = System.nanoTime();
+        final long tat = Math.max(frameTat, nowNs);
+        if (tat - nowNs > frameToleranceNs)
+        {
+            loop.server.metrics().limitHit("frame_rate");
+            closeWith(ErrorCodes.closeCode(ErrorCode.RATE_LIMITED), ErrorCodes.jsonName(ErrorCode.RATE_LIMITED));
+            return false;
+        }
+        frameTat = tat + frameIntervalNs;
+        return true;
     }
 
     private void offer(final DirectBuffer buffer, final int offset, final int length)
@@ -559,10 +579,6 @@ final class WebSocketEndpoint extends Endpoint
     {
         if (isCloseSent)
         {
-            if (nowNs - closeSentNs > FORCE_CLOSE_AFTER_NS)
-            {
-                finishClose();
-            }
             return;
         }
 
@@ -591,6 +607,11 @@ final class WebSocketEndpoint extends Endpoint
         flush();
     }
 
+    void fail()
+    {
+        closeWith(ErrorCodes.closeCode(ErrorCode.INTERNAL_ERROR), ErrorCodes.jsonName(ErrorCode.INTERNAL_ERROR));
+    }
+
     /**
      * Send a close frame, end the engine session, and close the connection once the frame is written.
      */
@@ -601,7 +622,9 @@ final class WebSocketEndpoint extends Endpoint
             return;
         }
         isCloseSent = true;
-        closeSentNs = System.nanoTime();
+        // The session ends here, and with it the tick, so a peer that never reads its close frame is dropped by a
+        // timer of its own.
+        loop.thread().executeAfter(this::forceClose, FORCE_CLOSE_AFTER_NS, TimeUnit.NANOSECONDS);
         endSession(code == ErrorCodes.closeCode(ErrorCode.LAGGING) ? LeaveReason.LAGGING : LeaveReason.DISCONNECTED);
         loop.server.metrics().closeCode(code);
 
@@ -610,6 +633,15 @@ final class WebSocketEndpoint extends Endpoint
         WebSocketFrames.putHeader(target, WebSocketFrames.OPCODE_CLOSE, payload.length);
         target.put(payload);
         markDirty();
+    }
+
+    private void forceClose()
+    {
+        if (!isClosed)
+        {
+            IoUtils.safeClose(connection);
+            onConnectionClosed();
+        }
     }
 
     private void finishClose()
