@@ -19,15 +19,16 @@ import java.nio.charset.StandardCharsets;
 /**
  * Checks on client messages in the binary form before they reach the engine, and the errors that answer them.
  * <p>
- * Stateless apart from thread-confined flyweights; one instance of each flyweight per thread through
- * {@link ThreadLocal}s would be needed for sharing, so callers on I/O threads use the static methods, which
- * allocate only on the refusal path.
+ * Not thread safe: each I/O thread's {@link IoLoop} has its own, whose flyweights are reused so a valid message
+ * allocates nothing; {@link #encodeError} is static and allocates (it answers refusals only).
  */
 final class BinaryMessages
 {
-    private BinaryMessages()
-    {
-    }
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final JoinDecoder joinDecoder = new JoinDecoder();
+    private final LeaveDecoder leaveDecoder = new LeaveDecoder();
+    private final PublishDecoder publishDecoder = new PublishDecoder();
+    private final TypingCommandDecoder typingDecoder = new TypingCommandDecoder();
 
     /**
      * @param buffer holding a message from a binary client.
@@ -35,13 +36,13 @@ final class BinaryMessages
      * @param length of the message.
      * @return null when it is a well-formed client message the engine may take, else why not.
      */
-    static ErrorCode validate(final DirectBuffer buffer, final int offset, final int length)
+    ErrorCode validate(final DirectBuffer buffer, final int offset, final int length)
     {
         if (length < MessageHeaderDecoder.ENCODED_LENGTH)
         {
             return ErrorCode.MALFORMED;
         }
-        final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(buffer, offset);
+        header.wrap(buffer, offset);
         if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID || header.version() > MessageHeaderDecoder.SCHEMA_VERSION)
         {
             return ErrorCode.UNSUPPORTED_VERSION;
@@ -55,21 +56,21 @@ final class BinaryMessages
             {
                 case JoinDecoder.TEMPLATE_ID:
                 {
-                    final JoinDecoder decoder = new JoinDecoder().wrap(buffer, body, blockLength, header.version());
+                    final JoinDecoder decoder = joinDecoder.wrap(buffer, body, blockLength, header.version());
                     decoder.skipRoom();
                     decoder.skipCorrelationId();
                     return fits(decoder.limit(), offset, length);
                 }
                 case LeaveDecoder.TEMPLATE_ID:
                 {
-                    final LeaveDecoder decoder = new LeaveDecoder().wrap(buffer, body, blockLength, header.version());
+                    final LeaveDecoder decoder = leaveDecoder.wrap(buffer, body, blockLength, header.version());
                     decoder.skipRoom();
                     decoder.skipCorrelationId();
                     return fits(decoder.limit(), offset, length);
                 }
                 case PublishDecoder.TEMPLATE_ID:
                 {
-                    final PublishDecoder decoder = new PublishDecoder().wrap(buffer, body, blockLength, header.version());
+                    final PublishDecoder decoder = publishDecoder.wrap(buffer, body, blockLength, header.version());
                     final PayloadFormat format = decoder.format();
                     decoder.skipRoom();
                     decoder.skipClientMessageId();
@@ -86,8 +87,7 @@ final class BinaryMessages
                 }
                 case TypingCommandDecoder.TEMPLATE_ID:
                 {
-                    final TypingCommandDecoder decoder =
-                        new TypingCommandDecoder().wrap(buffer, body, blockLength, header.version());
+                    final TypingCommandDecoder decoder = typingDecoder.wrap(buffer, body, blockLength, header.version());
                     decoder.skipRoom();
                     return fits(decoder.limit(), offset, length);
                 }
@@ -114,30 +114,30 @@ final class BinaryMessages
      * @param length of the message.
      * @return its client message id or correlation id, or null.
      */
-    static String correlationId(final DirectBuffer buffer, final int offset, final int length)
+    String correlationId(final DirectBuffer buffer, final int offset, final int length)
     {
         try
         {
-            final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(buffer, offset);
+            header.wrap(buffer, offset);
             final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
             switch (header.templateId())
             {
                 case PublishDecoder.TEMPLATE_ID:
                 {
                     final PublishDecoder decoder =
-                        new PublishDecoder().wrap(buffer, body, header.blockLength(), header.version());
+                        publishDecoder.wrap(buffer, body, header.blockLength(), header.version());
                     decoder.skipRoom();
                     return decoder.clientMessageId();
                 }
                 case JoinDecoder.TEMPLATE_ID:
                 {
-                    final JoinDecoder decoder = new JoinDecoder().wrap(buffer, body, header.blockLength(), header.version());
+                    final JoinDecoder decoder = joinDecoder.wrap(buffer, body, header.blockLength(), header.version());
                     decoder.skipRoom();
                     return decoder.correlationId();
                 }
                 case LeaveDecoder.TEMPLATE_ID:
                 {
-                    final LeaveDecoder decoder = new LeaveDecoder().wrap(buffer, body, header.blockLength(), header.version());
+                    final LeaveDecoder decoder = leaveDecoder.wrap(buffer, body, header.blockLength(), header.version());
                     decoder.skipRoom();
                     return decoder.correlationId();
                 }

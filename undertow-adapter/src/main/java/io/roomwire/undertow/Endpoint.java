@@ -13,6 +13,7 @@ abstract class Endpoint
     final IoLoop loop;
     long sessionId;
     boolean isDirty;
+    boolean isHeldBack;
     boolean isClosed;
 
     Endpoint(final IoLoop loop)
@@ -59,6 +60,33 @@ abstract class Endpoint
      * transport can.
      */
     abstract void fail();
+
+    /**
+     * Refuse a record because the outbound buffer is full: it waits in the room's log until {@link #onDrained(int)}.
+     *
+     * @return false, for {@code onRecord} to return.
+     */
+    final boolean holdBack()
+    {
+        isHeldBack = true;
+        return false;
+    }
+
+    /**
+     * Bytes were written: when records were held back, have the loop poll again so they follow (nothing else would
+     * wake it if the room has gone quiet).
+     *
+     * @param pendingBefore bytes waiting before the write.
+     * @param pendingAfter  bytes waiting after it.
+     */
+    final void onDrained(final int pendingBefore, final int pendingAfter)
+    {
+        if (isHeldBack && pendingAfter < pendingBefore)
+        {
+            isHeldBack = false;
+            loop.schedule();
+        }
+    }
 
     /**
      * Ask to be flushed at the end of this duty cycle.

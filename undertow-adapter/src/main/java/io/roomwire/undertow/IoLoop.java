@@ -48,6 +48,7 @@ final class IoLoop implements SessionHandler, Runnable
     final BufferPool pool = new BufferPool();
     final JsonDecoder jsonDecoder;
     final JsonEncoder jsonEncoder = new JsonEncoder();
+    final BinaryMessages binaryMessages = new BinaryMessages();
     final ExpandableArrayBuffer jsonBuffer = new ExpandableArrayBuffer(4096);
     final UnsafeBuffer sbeBuffer;
     final UnsafeBuffer errorBuffer = new UnsafeBuffer(new byte[4096]);

@@ -96,7 +96,7 @@ final class PublishHandler implements HttpHandler
         String id = null;
         if (templateId == PublishDecoder.TEMPLATE_ID)
         {
-            id = BinaryMessages.correlationId(loop.sbeBuffer, 0, length);
+            id = loop.binaryMessages.correlationId(loop.sbeBuffer, 0, length);
             if (null == id || id.isEmpty())
             {
                 id = "http-" + Long.toString(ids.incrementAndGet(), 36);

@@ -64,6 +64,7 @@ public final class RoomwireServer implements AutoCloseable
     private final long keepAliveIntervalNs;
     private final int port;
     private volatile boolean isClosed;
+    private volatile boolean isReady;
 
     private RoomwireServer(final ServerConfig config, final Engine.Context engineContext)
     {
@@ -82,15 +83,19 @@ public final class RoomwireServer implements AutoCloseable
         Undertow server = null;
         try
         {
-            server = Undertow.builder()
+            final Undertow.Builder builder = Undertow.builder()
                 .addHttpListener(config.port(), config.host())
                 .setIoThreads(config.ioThreads())
                 .setWorkerThreads(2)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long)config.maxMessageLength())
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int)TimeUnit.NANOSECONDS.toMillis(config.idleTimeoutNs()))
                 .setSocketOption(Options.TCP_NODELAY, true)
-                .setHandler(this::route)
-                .build();
+                .setHandler(this::route);
+            if (config.socketSendBuffer() > 0)
+            {
+                builder.setSocketOption(Options.SEND_BUFFER, config.socketSendBuffer());
+            }
+            server = builder.build();
             server.start();
 
             final XnioWorker worker = server.getWorker();
@@ -107,6 +112,7 @@ public final class RoomwireServer implements AutoCloseable
                 loop.thread().execute(started::countDown);
             }
             started.await(10, TimeUnit.SECONDS);
+            isReady = true;
         }
         catch (final RuntimeException | InterruptedException ex)
         {
@@ -446,6 +452,12 @@ public final class RoomwireServer implements AutoCloseable
 
     private void route(final HttpServerExchange exchange) throws Exception
     {
+        if (!isReady)
+        {
+            sendError(exchange, ErrorCode.BACK_PRESSURED, null);
+            return;
+        }
+
         final String path = exchange.getRelativePath();
         if (path.equals("/ws") || path.startsWith("/ws/"))
         {

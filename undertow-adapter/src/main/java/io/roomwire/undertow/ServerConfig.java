@@ -72,7 +72,8 @@ public final class ServerConfig
     /** Default ping interval: 25 s. */
     public static final long PING_INTERVAL_DEFAULT_NS = TimeUnit.SECONDS.toNanos(25);
 
-    /** Inbound frames (or HTTP publishes) per second a connection may sustain. */
+    /** Inbound WebSocket messages and pings per second a connection may sustain (HTTP publishes are held to the
+     * engine's per-session publish rate instead). */
     public static final String FRAME_RATE_PROP_NAME = "roomwire.http.frame.rate";
     /** Default frame rate: 100 per second. */
     public static final int FRAME_RATE_DEFAULT = 100;
@@ -86,6 +87,15 @@ public final class ServerConfig
     public static final String OUTBOUND_LENGTH_PROP_NAME = "roomwire.http.outbound.length";
     /** Default: 256 KiB. */
     public static final int OUTBOUND_LENGTH_DEFAULT = 256 * 1024;
+
+    /**
+     * Kernel send buffer of each connection (SO_SNDBUF); 0 leaves the operating system's (which on Linux grows to
+     * {@code tcp_wmem} max, 4 MiB). A client that stops reading is seen to lag only once this and the outbound buffer
+     * are full, so it bounds how far behind a connection may fall unnoticed.
+     */
+    public static final String SOCKET_SEND_BUFFER_PROP_NAME = "roomwire.http.socket.send.buffer";
+    /** Default kernel send buffer: 128 KiB. */
+    public static final int SOCKET_SEND_BUFFER_DEFAULT = 128 * 1024;
 
     /** Interval of SSE keep-alive comments. */
     public static final String SSE_KEEPALIVE_PROP_NAME = "roomwire.sse.keepalive.interval";
@@ -145,6 +155,7 @@ public final class ServerConfig
     private int frameRate = Integer.getInteger(FRAME_RATE_PROP_NAME, FRAME_RATE_DEFAULT);
     private int frameBurst = Integer.getInteger(FRAME_BURST_PROP_NAME, FRAME_BURST_DEFAULT);
     private int outboundLength = SystemUtil.getSizeAsInt(OUTBOUND_LENGTH_PROP_NAME, OUTBOUND_LENGTH_DEFAULT);
+    private int socketSendBuffer = SystemUtil.getSizeAsInt(SOCKET_SEND_BUFFER_PROP_NAME, SOCKET_SEND_BUFFER_DEFAULT);
     private long sseKeepAliveNs = SystemUtil.getDurationInNanos(SSE_KEEPALIVE_PROP_NAME, SSE_KEEPALIVE_DEFAULT_NS);
     private long sseRetryNs = SystemUtil.getDurationInNanos(SSE_RETRY_PROP_NAME, SSE_RETRY_DEFAULT_NS);
     private long pollHoldNs = SystemUtil.getDurationInNanos(POLL_HOLD_PROP_NAME, POLL_HOLD_DEFAULT_NS);
@@ -243,6 +254,7 @@ public final class ServerConfig
         require(frameRate >= 1 && frameBurst >= 1, FRAME_RATE_PROP_NAME + " and " + FRAME_BURST_PROP_NAME + " must be >= 1");
         require(outboundLength >= maxMessageLength, OUTBOUND_LENGTH_PROP_NAME + " must be >= " +
             MAX_MESSAGE_LENGTH_PROP_NAME);
+        require(socketSendBuffer >= 0, SOCKET_SEND_BUFFER_PROP_NAME + " must be >= 0");
         require(sseKeepAliveNs > 0 && pollHoldNs > 0 && pollSessionTimeoutNs > pollHoldNs,
             POLL_SESSION_TIMEOUT_PROP_NAME + " must exceed " + POLL_HOLD_PROP_NAME);
         require(publishTimeoutNs > 0 && shutdownTimeoutNs >= 0, PUBLISH_TIMEOUT_PROP_NAME + " must be > 0");
@@ -281,7 +293,8 @@ public final class ServerConfig
         return "max message " + maxMessageLength + " B, " + maxConnectionsPerIp + " connections per IP, idle timeout " +
             TimeUnit.NANOSECONDS.toSeconds(idleTimeoutNs) + " s, ping every " +
             TimeUnit.NANOSECONDS.toSeconds(pingIntervalNs) + " s, " + frameRate + " frames/s (burst " + frameBurst +
-            ") per connection, outbound " + outboundLength + " B per connection, long poll hold " +
+            ") per connection, outbound " + outboundLength + " B per connection, socket send buffer " +
+            (socketSendBuffer == 0 ? "OS default" : socketSendBuffer + " B") + ", long poll hold " +
             TimeUnit.NANOSECONDS.toSeconds(pollHoldNs) + " s, origins " +
             (allowedOrigins.isBlank() ? "same-origin" : allowedOrigins);
     }
@@ -458,6 +471,19 @@ public final class ServerConfig
     public ServerConfig outboundLength(final int length)
     {
         this.outboundLength = length;
+        return this;
+    }
+
+    /** @return kernel send buffer per connection in bytes, 0 for the operating system's. */
+    public int socketSendBuffer()
+    {
+        return socketSendBuffer;
+    }
+
+    /** @param bytes kernel send buffer per connection, 0 for the operating system's. @return this. */
+    public ServerConfig socketSendBuffer(final int bytes)
+    {
+        this.socketSendBuffer = bytes;
         return this;
     }
 

@@ -158,7 +158,7 @@ final class SseEndpoint extends Endpoint
 
         if (!outbound.hasRoomFor(p + jsonLength + END.length))
         {
-            return false;
+            return holdBack();
         }
         append(p, json, jsonOffset, jsonLength);
         return true;
@@ -237,6 +237,7 @@ final class SseEndpoint extends Endpoint
             final int before = outbound.pending();
             final boolean isDone = outbound.writeTo(sink);
             loop.server.metrics().bytesOut(before - outbound.pending());
+            onDrained(before, outbound.pending());
             if (before > 0)
             {
                 lastWriteNs = System.nanoTime();

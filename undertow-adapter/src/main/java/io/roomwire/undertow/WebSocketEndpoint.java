@@ -374,7 +374,7 @@ final class WebSocketEndpoint extends Endpoint
                 closeWith(ErrorCodes.CLOSE_UNSUPPORTED_DATA, "binary frame on the JSON subprotocol");
                 return;
             }
-            final ErrorCode invalid = BinaryMessages.validate(buffer, offset, length);
+            final ErrorCode invalid = loop.binaryMessages.validate(buffer, offset, length);
             if (null != invalid)
             {
                 sendError(invalid, null);
@@ -417,7 +417,7 @@ final class WebSocketEndpoint extends Endpoint
         {
             final ErrorCode code = result == Gateway.BACK_PRESSURED ? ErrorCode.BACK_PRESSURED :
                 (result == Gateway.MESSAGE_TOO_LARGE ? ErrorCode.MESSAGE_TOO_LARGE : ErrorCode.MALFORMED);
-            sendError(code, BinaryMessages.correlationId(buffer, offset, length));
+            sendError(code, loop.binaryMessages.correlationId(buffer, offset, length));
         }
     }
 
@@ -524,7 +524,7 @@ final class WebSocketEndpoint extends Endpoint
 
         if (!outbound.hasRoomFor(WebSocketFrames.headerLength(formLength) + formLength))
         {
-            return false;
+            return holdBack();
         }
         appendFrame(opcode, form, formOffset, formLength);
         return true;
@@ -551,6 +551,7 @@ final class WebSocketEndpoint extends Endpoint
             final int before = outbound.pending();
             final boolean isDone = outbound.writeTo(sink);
             loop.server.metrics().bytesOut(before - outbound.pending());
+            onDrained(before, outbound.pending());
             if (!isDone)
             {
                 sink.resumeWrites();
