@@ -152,6 +152,34 @@ final class BinaryMessages
     }
 
     /**
+     * @param buffer holding a {@code Publish} or {@code TypingCommand}.
+     * @param offset of its header.
+     * @param length of the message.
+     * @return the room it names, or null for another message.
+     */
+    String room(final DirectBuffer buffer, final int offset, final int length)
+    {
+        try
+        {
+            header.wrap(buffer, offset);
+            final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+            switch (header.templateId())
+            {
+                case PublishDecoder.TEMPLATE_ID:
+                    return publishDecoder.wrap(buffer, body, header.blockLength(), header.version()).room();
+                case TypingCommandDecoder.TEMPLATE_ID:
+                    return typingDecoder.wrap(buffer, body, header.blockLength(), header.version()).room();
+                default:
+                    return null;
+            }
+        }
+        catch (final IndexOutOfBoundsException ex)
+        {
+            return null;
+        }
+    }
+
+    /**
      * Encode an {@code Error} message.
      *
      * @param buffer        to encode into, at 0.

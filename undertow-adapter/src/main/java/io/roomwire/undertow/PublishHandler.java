@@ -93,6 +93,12 @@ final class PublishHandler implements HttpHandler
             return;
         }
 
+        if (!room.equals(loop.binaryMessages.room(loop.sbeBuffer, 0, length)))
+        {
+            RoomwireServer.sendError(exchange, ErrorCode.INVALID_ROOM, null);
+            return;
+        }
+
         String id = null;
         if (templateId == PublishDecoder.TEMPLATE_ID)
         {

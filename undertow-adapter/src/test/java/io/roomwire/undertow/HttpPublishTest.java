@@ -102,6 +102,15 @@ class HttpPublishTest
         assertEquals("not_json", Http.json(response).path("data").path("code").asText());
     }
 
+    @Test
+    void shouldAnswer400ToABodyNamingAnotherRoom() throws Exception
+    {
+        final HttpResponse<String> response =
+            post("hp-path", "{\"type\":\"text\",\"room\":\"elsewhere\",\"data\":{}}", "hp-user9");
+        assertEquals(400, response.statusCode(), response.body());
+        assertEquals("invalid_room", Http.json(response).path("data").path("code").asText());
+    }
+
     private static String bodyOfLength(final int length)
     {
         final StringBuilder json = new StringBuilder("{\"type\":\"text\",\"id\":\"big\",\"data\":{\"pad\":\"");
