@@ -12,6 +12,7 @@ abstract class Endpoint
 {
     final IoLoop loop;
     long sessionId;
+    boolean isSessionOpen;
     boolean isDirty;
     boolean isHeldBack;
     boolean isClosed;
@@ -60,6 +61,33 @@ abstract class Endpoint
      * transport can.
      */
     abstract void fail();
+
+    /**
+     * End this endpoint's engine session, if it is open: stop routing to it, and close it in the engine unless the
+     * engine closed it itself.
+     *
+     * @param reason for the engine (presence records of the rooms it leaves), or null when the engine closed it.
+     */
+    final void endSession(final io.roomwire.protocol.codec.LeaveReason reason)
+    {
+        if (isSessionOpen)
+        {
+            isSessionOpen = false;
+            loop.unregister(this);
+            if (null != reason)
+            {
+                loop.gateway.closeSession(sessionId, reason);
+            }
+            onSessionEnded();
+        }
+    }
+
+    /**
+     * Called once when the engine session ends, whoever ended it; for transport-specific clean-up.
+     */
+    void onSessionEnded()
+    {
+    }
 
     /**
      * Refuse a record because the outbound buffer is full: it waits in the room's log until {@link #onDrained(int)}.

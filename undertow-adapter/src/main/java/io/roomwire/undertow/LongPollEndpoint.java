@@ -47,7 +47,6 @@ final class LongPollEndpoint extends Endpoint
     private long heldDeadlineNs;
     private long lastPollNs;
     private long lastKeepAliveNs;
-    private boolean isSessionOpen = true;
     private boolean isJoinAnswered;
     private boolean isJoined;
 
@@ -66,6 +65,7 @@ final class LongPollEndpoint extends Endpoint
         this.userId = userId;
         this.isGuest = isGuest;
         this.sessionId = sessionId;
+        this.isSessionOpen = true;
         this.remoteAddress = remoteAddress;
         this.head = ("{\"sid\":\"" + sid + "\",\"messages\":[").getBytes(StandardCharsets.US_ASCII);
         this.lastPollNs = System.nanoTime();
@@ -367,26 +367,15 @@ final class LongPollEndpoint extends Endpoint
     }
 
     /**
-     * End the engine session: the next poll with this sid opens a new one resuming from its {@code after}.
-     *
-     * @param reason to close the engine session with, or null when the engine already closed it.
+     * The engine session ended: the next poll with this sid opens a new one resuming from its {@code after}.
      */
-    private void endSession(final LeaveReason reason)
+    void onSessionEnded()
     {
-        if (isSessionOpen)
+        loop.longPollBySid.remove(sid, this);
+        loop.server.releaseConnection(remoteAddress);
+        if (null != held)
         {
-            isSessionOpen = false;
-            loop.unregister(this);
-            loop.longPollBySid.remove(sid, this);
-            if (null != reason)
-            {
-                loop.gateway.closeSession(sessionId, reason);
-            }
-            loop.server.releaseConnection(remoteAddress);
-            if (null != held)
-            {
-                respond();
-            }
+            respond();
         }
     }
 }

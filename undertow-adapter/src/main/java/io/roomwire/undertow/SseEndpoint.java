@@ -46,7 +46,6 @@ final class SseEndpoint extends Endpoint
     private long lastWriteNs;
     private long lastKeepAliveNs;
     private long lastSessionKeepAliveNs;
-    private boolean isSessionOpen = true;
     private boolean isEnding;
     private boolean isJoined;
 
@@ -55,6 +54,7 @@ final class SseEndpoint extends Endpoint
         super(loop);
         this.exchange = exchange;
         this.sessionId = sessionId;
+        this.isSessionOpen = true;
         this.remoteAddress = remoteAddress;
         this.outbound = new Outbound(loop.pool, loop.config.outboundLength());
         final long nowNs = System.nanoTime();
@@ -109,8 +109,7 @@ final class SseEndpoint extends Endpoint
 
         if (templateId == SessionClosedDecoder.TEMPLATE_ID)
         {
-            isSessionOpen = false;
-            loop.unregister(this);
+            endSession(null);
             end();
         }
         else if (templateId == LeftDecoder.TEMPLATE_ID &&
@@ -330,16 +329,6 @@ final class SseEndpoint extends Endpoint
         }
         IoUtils.safeClose(exchange.getConnection());
         onConnectionClosed();
-    }
-
-    private void endSession(final LeaveReason reason)
-    {
-        if (isSessionOpen)
-        {
-            isSessionOpen = false;
-            loop.unregister(this);
-            loop.gateway.closeSession(sessionId, reason);
-        }
     }
 
     private void onConnectionClosed()

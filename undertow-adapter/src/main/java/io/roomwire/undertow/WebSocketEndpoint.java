@@ -58,7 +58,6 @@ final class WebSocketEndpoint extends Endpoint
     private long lastKeepAliveNs;
     private long frameTat = Long.MIN_VALUE + 1;
     private boolean isCloseSent;
-    private boolean isSessionOpen;
 
     WebSocketEndpoint(
         final IoLoop loop,
@@ -485,8 +484,7 @@ final class WebSocketEndpoint extends Endpoint
         }
         else if (templateId == SessionClosedDecoder.TEMPLATE_ID)
         {
-            isSessionOpen = false;
-            loop.unregister(this);
+            endSession(null);
             final int codeOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH + SessionClosedDecoder.codeEncodingOffset();
             final ErrorCode code = ErrorCode.get(buffer.getShort(codeOffset) & 0xFFFF);
             closeWith(ErrorCodes.closeCode(code), ErrorCodes.jsonName(code));
@@ -660,16 +658,6 @@ final class WebSocketEndpoint extends Endpoint
             }
             IoUtils.safeClose(connection);
             onConnectionClosed();
-        }
-    }
-
-    private void endSession(final LeaveReason reason)
-    {
-        if (isSessionOpen)
-        {
-            isSessionOpen = false;
-            loop.unregister(this);
-            loop.gateway.closeSession(sessionId, reason);
         }
     }
 
