@@ -36,7 +36,17 @@ final class IoLoop implements SessionHandler, Runnable
 {
     private static final Logger LOGGER = Logger.getLogger(IoLoop.class.getName());
     private static final int POLL_LIMIT = 64;
-    private static final int ROUNDS_PER_RUN = 8;
+    /**
+     * One round (poll, then one write per connection with bytes) per run: sockets are read between rounds, so a
+     * publish waits at most one round before it reaches the engine.
+     */
+    private static final int ROUNDS_PER_RUN = 1;
+
+    /**
+     * Most rounds a shutdown runs to deliver what the engine already sequenced: ample for every connection's
+     * outbound budget, bounded so a shutdown cannot spin.
+     */
+    private static final int SHUTDOWN_ROUNDS = 1024;
     private static final long NO_SESSION = Long.MIN_VALUE;
     private static final String BARRIER_USER = "roomwire-shutdown";
     private static final String[] NO_PATTERNS = {};
@@ -45,7 +55,7 @@ final class IoLoop implements SessionHandler, Runnable
     final ServerConfig config;
     final XnioIoThread thread;
     final Gateway gateway;
-    final BufferPool pool = new BufferPool();
+    final BufferPool pool;
     final JsonDecoder jsonDecoder;
     final JsonEncoder jsonEncoder = new JsonEncoder();
     final BinaryMessages binaryMessages = new BinaryMessages();
@@ -63,6 +73,8 @@ final class IoLoop implements SessionHandler, Runnable
     private int dirtyCount;
     private XnioExecutor.Key tickKey;
     private boolean isScheduled;
+    private long lastSessionId = NO_SESSION;
+    private Endpoint lastEndpoint;
     private boolean isInDutyCycle;
     private long barrierSessionId = NO_SESSION;
     private boolean isBarrierPassed;
@@ -75,6 +87,7 @@ final class IoLoop implements SessionHandler, Runnable
         this.thread = thread;
         this.gateway = gateway;
         this.jsonDecoder = new JsonDecoder(config.maxMessageLength(), JsonDecoder.DEFAULT_MAX_DEPTH);
+        this.pool = new BufferPool(config.bufferPoolLength());
         this.sbeBuffer = new UnsafeBuffer(new byte[config.maxMessageLength() + JsonDecoder.MAX_SBE_OVERHEAD + 1024]);
         this.readBuffer = ByteBuffer.allocateDirect(config.maxMessageLength() + 2 * WebSocketFrames.MAX_HEADER_LENGTH + 4096);
         this.readView = new UnsafeBuffer(readBuffer);
@@ -107,6 +120,8 @@ final class IoLoop implements SessionHandler, Runnable
 
     void register(final Endpoint endpoint)
     {
+        lastSessionId = NO_SESSION;
+        lastEndpoint = null;
         endpointBySession.put(endpoint.sessionId, endpoint);
         tickList.add(endpoint);
         server.metrics().opened(endpoint.transport());
@@ -114,6 +129,8 @@ final class IoLoop implements SessionHandler, Runnable
 
     void unregister(final Endpoint endpoint)
     {
+        lastSessionId = NO_SESSION;
+        lastEndpoint = null;
         if (endpointBySession.remove(endpoint.sessionId) == endpoint)
         {
             tickList.remove(endpoint);
@@ -207,7 +224,14 @@ final class IoLoop implements SessionHandler, Runnable
      */
     public boolean onRecord(final long sessionId, final DirectBuffer buffer, final int offset, final int length)
     {
-        final Endpoint endpoint = endpointBySession.get(sessionId);
+        // The gateway hands a session all of its records in a row: look its endpoint up once.
+        Endpoint endpoint = lastEndpoint;
+        if (sessionId != lastSessionId)
+        {
+            endpoint = endpointBySession.get(sessionId);
+            lastSessionId = sessionId;
+            lastEndpoint = endpoint;
+        }
         if (null == endpoint)
         {
             return true;
@@ -350,7 +374,7 @@ final class IoLoop implements SessionHandler, Runnable
         try
         {
             isInDutyCycle = true;
-            for (int i = 0; i < ROUNDS_PER_RUN && !gateway.isClosed() && gateway.poll(this, POLL_LIMIT) > 0; i++)
+            for (int i = 0; i < SHUTDOWN_ROUNDS && !gateway.isClosed() && gateway.poll(this, POLL_LIMIT) > 0; i++)
             {
                 flushDirty();
             }

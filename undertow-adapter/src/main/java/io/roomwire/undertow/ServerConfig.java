@@ -97,6 +97,11 @@ public final class ServerConfig
     /** Default kernel send buffer: 128 KiB. */
     public static final int SOCKET_SEND_BUFFER_DEFAULT = 128 * 1024;
 
+    /** Most bytes of free outbound buffers each I/O thread keeps for reuse. */
+    public static final String BUFFER_POOL_LENGTH_PROP_NAME = "roomwire.http.buffer.pool.length";
+    /** Default: 64 MiB per I/O thread (4,096 connections' worth of 16 KiB buffers written in one round). */
+    public static final int BUFFER_POOL_LENGTH_DEFAULT = 64 * 1024 * 1024;
+
     /** Interval of SSE keep-alive comments. */
     public static final String SSE_KEEPALIVE_PROP_NAME = "roomwire.sse.keepalive.interval";
     /** Default SSE keep-alive: 15 s. */
@@ -156,6 +161,7 @@ public final class ServerConfig
     private int frameBurst = Integer.getInteger(FRAME_BURST_PROP_NAME, FRAME_BURST_DEFAULT);
     private int outboundLength = SystemUtil.getSizeAsInt(OUTBOUND_LENGTH_PROP_NAME, OUTBOUND_LENGTH_DEFAULT);
     private int socketSendBuffer = SystemUtil.getSizeAsInt(SOCKET_SEND_BUFFER_PROP_NAME, SOCKET_SEND_BUFFER_DEFAULT);
+    private int bufferPoolLength = SystemUtil.getSizeAsInt(BUFFER_POOL_LENGTH_PROP_NAME, BUFFER_POOL_LENGTH_DEFAULT);
     private long sseKeepAliveNs = SystemUtil.getDurationInNanos(SSE_KEEPALIVE_PROP_NAME, SSE_KEEPALIVE_DEFAULT_NS);
     private long sseRetryNs = SystemUtil.getDurationInNanos(SSE_RETRY_PROP_NAME, SSE_RETRY_DEFAULT_NS);
     private long pollHoldNs = SystemUtil.getDurationInNanos(POLL_HOLD_PROP_NAME, POLL_HOLD_DEFAULT_NS);
@@ -255,6 +261,7 @@ public final class ServerConfig
         require(outboundLength >= maxMessageLength, OUTBOUND_LENGTH_PROP_NAME + " must be >= " +
             MAX_MESSAGE_LENGTH_PROP_NAME);
         require(socketSendBuffer >= 0, SOCKET_SEND_BUFFER_PROP_NAME + " must be >= 0");
+        require(bufferPoolLength >= 0, BUFFER_POOL_LENGTH_PROP_NAME + " must be >= 0");
         require(sseKeepAliveNs > 0 && pollHoldNs > 0 && pollSessionTimeoutNs > pollHoldNs,
             POLL_SESSION_TIMEOUT_PROP_NAME + " must exceed " + POLL_HOLD_PROP_NAME);
         require(publishTimeoutNs > 0 && shutdownTimeoutNs >= 0, PUBLISH_TIMEOUT_PROP_NAME + " must be > 0");
@@ -484,6 +491,19 @@ public final class ServerConfig
     public ServerConfig socketSendBuffer(final int bytes)
     {
         this.socketSendBuffer = bytes;
+        return this;
+    }
+
+    /** @return most bytes of free outbound buffers each I/O thread keeps. */
+    public int bufferPoolLength()
+    {
+        return bufferPoolLength;
+    }
+
+    /** @param bytes most bytes of free outbound buffers each I/O thread keeps. @return this. */
+    public ServerConfig bufferPoolLength(final int bytes)
+    {
+        this.bufferPoolLength = bytes;
         return this;
     }
 
