@@ -1,0 +1,864 @@
+package io.roomwire.benchmarks.load;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * End-to-end load generator for WebSocket pub/sub servers speaking the seed form: {@code N} clients on
+ * {@code /ws/{room}} in {@code R} rooms, {@code P} publishers per room publishing at an open-loop rate, every member
+ * (the sender included) receiving every message of its room.
+ * <p>
+ * One JVM, non-blocking {@link java.nio.channels.SocketChannel}s, a hand-written RFC 6455 client: one or two
+ * {@link ReceiverLoop} selector threads read every connection and time every delivery; one {@link Pacer} thread writes
+ * the publishers' frames on schedule. Each published object is
+ * {@code {"t":<intended nanoTime>,"p":<publisher>,"n":<counter>,"x":"<padding>"}} padded to the payload size; a
+ * receiver finds {@code "t":} in the {@code data} of each message without a JSON parse and records
+ * {@code nanoTime() - t} (the same JVM, so the clocks agree) in an HdrHistogram.
+ * <p>
+ * Clients connect in batches ({@value #CONNECT_RATE_PROP_NAME}); then the first publisher of each room publishes
+ * {@code {"probe":k}} until every open client has received one, so every member is in its room before anything is
+ * measured (a server may add a member after the handshake), and a pre-warm ({@value #PREWARM_PROP_NAME}, not
+ * reported) lets both JITs compile their hot paths. For each offered rate (step mode: {@value #RATES_PROP_NAME}), the
+ * generator publishes for the warm-up then the measured duration, waits for the drain period, and reports offered and
+ * achieved deliveries per second (received in the window), loss (messages sent times members of the room, minus
+ * deliveries received), latency percentiles of the messages intended in the measured window, its own CPU (process,
+ * and per selector thread), the pacer's lag, and from {@code /proc/<pid>} the server's CPU (per thread too), RSS,
+ * read and write system calls and context switches. It stops stepping after a step with loss, closed connections, or
+ * p99 above {@value #STOP_P99_PROP_NAME}. A step in which a selector thread was busy, or the generator used its
+ * cores, more than {@value #BUSY_LIMIT_PROP_NAME} of the window is flagged {@code generator-bound}: the generator may
+ * have limited it. Each step is printed as a table row and appended as a JSON line to {@value #RESULTS_PROP_NAME}
+ * (and as a CSV line beside it).
+ * <p>
+ * Run with {@code java -cp benchmarks/target/benchmarks.jar io.roomwire.benchmarks.load.LoadGenerator} and system
+ * properties ({@code -Dname=value}); every property and its value is printed at start. Durations take {@code ms},
+ * {@code s}, {@code m} suffixes.
+ * <p>
+ * Not thread safe: the controller runs on the main thread and talks to the loops and the pacer through their
+ * documented cross-thread methods.
+ */
+public final class LoadGenerator
+{
+    public static final String HOST_PROP_NAME = "roomwire.load.host";
+    public static final String PORT_PROP_NAME = "roomwire.load.port";
+    /** Path template; {@code {room}} is replaced by the room's name. */
+    public static final String PATH_PROP_NAME = "roomwire.load.path";
+    public static final String ROOM_PREFIX_PROP_NAME = "roomwire.load.room.prefix";
+    /** Token, sent as the {@code token} query parameter when set. */
+    public static final String TOKEN_PROP_NAME = "roomwire.load.token";
+    public static final String CLIENTS_PROP_NAME = "roomwire.load.clients";
+    public static final String ROOMS_PROP_NAME = "roomwire.load.rooms";
+    /** Publishers per room, among the room's clients. */
+    public static final String PUBLISHERS_PROP_NAME = "roomwire.load.publishers";
+    /** Messages per second over all publishers, when {@value #RATES_PROP_NAME} is not set. */
+    public static final String RATE_PROP_NAME = "roomwire.load.rate";
+    /** Comma-separated messages per second, one step each. */
+    public static final String RATES_PROP_NAME = "roomwire.load.rates";
+    /** Bytes of each published JSON object. */
+    public static final String PAYLOAD_PROP_NAME = "roomwire.load.payload";
+    /**
+     * Publishing before the first step, not reported, so the JIT has compiled both sides' hot paths (at a few messages
+     * per second that takes the server tens of seconds).
+     */
+    public static final String PREWARM_PROP_NAME = "roomwire.load.prewarm";
+    /** Messages per second of the pre-warm; the first step's rate when not set. */
+    public static final String PREWARM_RATE_PROP_NAME = "roomwire.load.prewarm.rate";
+    /** Warm-up of each step: published, delivered and counted for loss, not timed. */
+    public static final String WARMUP_PROP_NAME = "roomwire.load.warmup";
+    public static final String DURATION_PROP_NAME = "roomwire.load.duration";
+    /** Longest wait after publishing ends for the last deliveries of a step. */
+    public static final String DRAIN_PROP_NAME = "roomwire.load.drain";
+    public static final String STOP_P99_PROP_NAME = "roomwire.load.stop.p99";
+    /** Connections opened per second. */
+    public static final String CONNECT_RATE_PROP_NAME = "roomwire.load.connect.rate";
+    public static final String SELECTORS_PROP_NAME = "roomwire.load.selectors";
+    /**
+     * Selector threads poll without blocking: the server then never pays for waking them (on loopback a write that
+     * wakes a sleeping reader on another core costs the writer the wake-up), and their CPU share is always 100%, so
+     * only the time spent handling events counts as busy.
+     */
+    public static final String SPIN_PROP_NAME = "roomwire.load.spin";
+    /** Pid of the server, for its CPU and RSS. */
+    public static final String SERVER_PID_PROP_NAME = "roomwire.load.server.pid";
+    /** File to append one JSON line per step to; a CSV line goes to the same name with {@code .csv}. */
+    public static final String RESULTS_PROP_NAME = "roomwire.load.results";
+    /** Name of the server under test, in every result line. */
+    public static final String LABEL_PROP_NAME = "roomwire.load.label";
+    /** Busy share of a selector thread, or of the generator's cores, above which a step is generator-bound. */
+    public static final String BUSY_LIMIT_PROP_NAME = "roomwire.load.busy.limit";
+    /** Longest wait for connecting, handshakes and the first probe to reach everyone. */
+    public static final String SETUP_TIMEOUT_PROP_NAME = "roomwire.load.setup.timeout";
+
+    /**
+     * Share of the offered deliveries a step must achieve, in its measured window, to count as sustained: below it the
+     * server is falling behind even when the drain lets it catch up without loss.
+     */
+    private static final double KEEPING_UP_SHARE = 0.95;
+    private static final long SETTLE_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long PROBE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long STEP_LEAD_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final String[] CSV_FIELDS = {
+        "label", "step", "clients", "rooms", "publishers", "payload", "offeredMsgs", "sentMsgs", "offeredDeliveries",
+        "achievedDeliveries", "expected", "received", "loss", "late", "other", "noData", "gaps", "reorders", "closed",
+        "p50Us", "p90Us", "p99Us", "p999Us", "maxUs", "genCpu", "genCores", "selectorBusy", "selectorCpu", "pacerCpu",
+        "pacerLagP99Us", "rxMBps", "bytesPerRead", "genReadsPerSecond", "serverCpu", "serverRssMb",
+        "serverWritesPerSecond", "deliveriesPerServerWrite", "serverContextSwitchesPerSecond", "serverThreads",
+        "generatorBound", "spin", "loadAvg"};
+
+    private final String host = System.getProperty(HOST_PROP_NAME, "127.0.0.1");
+    private final int port = Integer.getInteger(PORT_PROP_NAME, 8080);
+    private final String pathTemplate = System.getProperty(PATH_PROP_NAME, "/ws/{room}");
+    private final String roomPrefix = System.getProperty(ROOM_PREFIX_PROP_NAME, "load-");
+    private final String token = System.getProperty(TOKEN_PROP_NAME);
+    private final int clientCount = Integer.getInteger(CLIENTS_PROP_NAME, 1000);
+    private final int roomCount = Integer.getInteger(ROOMS_PROP_NAME, 1);
+    private final int publishersPerRoom = Integer.getInteger(PUBLISHERS_PROP_NAME, 1);
+    private final double[] rates =
+        parseRates(System.getProperty(RATES_PROP_NAME, System.getProperty(RATE_PROP_NAME, "1000")));
+    private final int payloadLength = Integer.getInteger(PAYLOAD_PROP_NAME, 100);
+    private final long prewarmNs = durationNs(PREWARM_PROP_NAME, "10s");
+    private final double prewarmRate = null == System.getProperty(PREWARM_RATE_PROP_NAME) ? rates[0] :
+        parseRates(System.getProperty(PREWARM_RATE_PROP_NAME))[0];
+    private final long warmupNs = durationNs(WARMUP_PROP_NAME, "3s");
+    private final long durationNs = durationNs(DURATION_PROP_NAME, "10s");
+    private final long drainNs = durationNs(DRAIN_PROP_NAME, "5s");
+    private final long stopP99Ns = durationNs(STOP_P99_PROP_NAME, "100ms");
+    private final int connectRate = Integer.getInteger(CONNECT_RATE_PROP_NAME, 2000);
+    private final int selectorCount = Integer.getInteger(SELECTORS_PROP_NAME, 1);
+    private final boolean isSpinning = Boolean.getBoolean(SPIN_PROP_NAME);
+    private final String serverPid = System.getProperty(SERVER_PID_PROP_NAME);
+    private final String resultsFile = System.getProperty(RESULTS_PROP_NAME);
+    private final String label = System.getProperty(LABEL_PROP_NAME, "server");
+    private final double busyLimit = Double.parseDouble(System.getProperty(BUSY_LIMIT_PROP_NAME, "0.9"));
+    private final long setupTimeoutNs = durationNs(SETUP_TIMEOUT_PROP_NAME, "120s");
+
+    private final PrintStream out = System.out;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final List<String> tableRows = new ArrayList<>();
+    private WsClient[] clients;
+    private ReceiverLoop[] loops;
+    private Pacer pacer;
+
+    /**
+     * @param args ignored: settings are system properties.
+     * @throws Exception when the generator cannot run at all.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final int status = new LoadGenerator().run();
+        System.exit(status);
+    }
+
+    private int run() throws Exception
+    {
+        printSettings();
+        if (publishersPerRoom < 1 || clientCount < roomCount * publishersPerRoom || selectorCount < 1)
+        {
+            out.println("need at least one publisher per room, publishers * rooms <= clients, and a selector");
+            return 2;
+        }
+
+        createClients();
+        try
+        {
+            if (!connect() || !probe())
+            {
+                return 1;
+            }
+            runSteps();
+            return 0;
+        }
+        finally
+        {
+            pacer.stop();
+            for (final ReceiverLoop loop : loops)
+            {
+                loop.stop();
+            }
+            for (int l = 0; l < loops.length; l++)
+            {
+                if (!loops[l].closeReasons().isEmpty())
+                {
+                    out.println("# selector " + l + " closes and failures: " + loops[l].closeReasons());
+                }
+            }
+        }
+    }
+
+    private void printSettings()
+    {
+        out.println("# roomwire load generator");
+        final Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put(HOST_PROP_NAME, host);
+        settings.put(PORT_PROP_NAME, port);
+        settings.put(PATH_PROP_NAME, pathTemplate);
+        settings.put(ROOM_PREFIX_PROP_NAME, roomPrefix);
+        settings.put(TOKEN_PROP_NAME, null == token ? "(none)" : "(set)");
+        settings.put(CLIENTS_PROP_NAME, clientCount);
+        settings.put(ROOMS_PROP_NAME, roomCount);
+        settings.put(PUBLISHERS_PROP_NAME, publishersPerRoom);
+        settings.put(RATES_PROP_NAME, formatRates(rates));
+        settings.put(PAYLOAD_PROP_NAME, payloadLength);
+        settings.put(PREWARM_PROP_NAME, formatMs(prewarmNs));
+        settings.put(PREWARM_RATE_PROP_NAME, number(prewarmRate));
+        settings.put(WARMUP_PROP_NAME, formatMs(warmupNs));
+        settings.put(DURATION_PROP_NAME, formatMs(durationNs));
+        settings.put(DRAIN_PROP_NAME, formatMs(drainNs));
+        settings.put(STOP_P99_PROP_NAME, formatMs(stopP99Ns));
+        settings.put(CONNECT_RATE_PROP_NAME, connectRate + "/s");
+        settings.put(SELECTORS_PROP_NAME, selectorCount);
+        settings.put(SPIN_PROP_NAME, isSpinning);
+        settings.put(SERVER_PID_PROP_NAME, null == serverPid ? "(none)" : serverPid);
+        settings.put(RESULTS_PROP_NAME, null == resultsFile ? "(none)" : resultsFile);
+        settings.put(LABEL_PROP_NAME, label);
+        settings.put(BUSY_LIMIT_PROP_NAME, busyLimit);
+        settings.put(SETUP_TIMEOUT_PROP_NAME, formatMs(setupTimeoutNs));
+        settings.forEach((key, value) -> out.println("#   -D" + key + "=" + value));
+        out.println("# cores available " + Runtime.getRuntime().availableProcessors() + " (allowed " +
+            cpusAllowed() + "), java " + System.getProperty("java.version") + ", " + System.getProperty("os.name") +
+            " " + System.getProperty("os.version") + ", load " + ProcStat.loadAverage());
+    }
+
+    private void createClients() throws IOException
+    {
+        final int publisherCount = roomCount * publishersPerRoom;
+        clients = new WsClient[clientCount];
+        final WsClient[] publishers = new WsClient[publisherCount];
+        for (int i = 0; i < clientCount; i++)
+        {
+            final int room = i % roomCount;
+            final int rank = i / roomCount;
+            final int publisher = rank < publishersPerRoom ? rank * roomCount + room : -1;
+            final String path = pathTemplate.replace("{room}", roomPrefix + room) +
+                (null == token ? "" : (pathTemplate.contains("?") ? "&" : "?") + "token=" + token);
+            clients[i] = new WsClient(i, room, publisher, publisherCount, host, port, path);
+            if (publisher >= 0)
+            {
+                publishers[publisher] = clients[i];
+            }
+        }
+
+        pacer = new Pacer(publishers, roomCount, payloadLength);
+        pacer.start();
+        final InetSocketAddress address = new InetSocketAddress(host, port);
+        loops = new ReceiverLoop[selectorCount];
+        for (int l = 0; l < selectorCount; l++)
+        {
+            final List<WsClient> share = new ArrayList<>();
+            for (int i = l; i < clientCount; i += selectorCount)
+            {
+                share.add(clients[i]);
+            }
+            loops[l] = new ReceiverLoop(l, share.toArray(new WsClient[0]), address, pacer, isSpinning);
+            loops[l].start();
+        }
+    }
+
+    private boolean connect()
+    {
+        final long startNs = System.nanoTime();
+        final long batchIntervalNs = TimeUnit.MILLISECONDS.toNanos(10);
+        final int perBatch = Math.max(1, connectRate / 100);
+        int allowed = 0;
+        long nextReportNs = startNs + TimeUnit.SECONDS.toNanos(1);
+        while (true)
+        {
+            if (allowed < clientCount)
+            {
+                allowed = Math.min(clientCount, allowed + perBatch);
+                for (int l = 0; l < loops.length; l++)
+                {
+                    loops[l].connectLimit(Math.max(0, (allowed - l + loops.length - 1) / loops.length));
+                }
+            }
+
+            int upgraded = 0;
+            int failed = 0;
+            for (final ReceiverLoop loop : loops)
+            {
+                upgraded += loop.upgradedCount();
+                failed += loop.failedCount();
+            }
+            final long nowNs = System.nanoTime();
+            if (upgraded + failed == clientCount || nowNs - startNs > setupTimeoutNs)
+            {
+                out.printf(Locale.ROOT, "# connected %d of %d in %.1f s (%d failed%s)%n", upgraded, clientCount,
+                    (nowNs - startNs) / 1e9, failed, failed > 0 ? ": " + firstFailure() : "");
+                if (upgraded == 0)
+                {
+                    return false;
+                }
+                for (final WsClient client : clients)
+                {
+                    if (client.isPublisher() && !client.isOpen())
+                    {
+                        out.println("# publisher " + client.publisher + " did not connect: " + client.failure);
+                        return false;
+                    }
+                }
+                return true;
+            }
+            if (nowNs >= nextReportNs)
+            {
+                out.printf(Locale.ROOT, "#   connecting: %d upgraded, %d failed%n", upgraded, failed);
+                nextReportNs += TimeUnit.SECONDS.toNanos(1);
+            }
+            LockSupport.parkNanos(batchIntervalNs);
+        }
+    }
+
+    /**
+     * Publish probes until every open client has received one: then every member is in its room (the server may add
+     * a member to the room after the handshake completes).
+     */
+    private boolean probe()
+    {
+        final long startNs = System.nanoTime();
+        int round = 0;
+        long nextProbeNs = startNs;
+        while (true)
+        {
+            final long nowNs = System.nanoTime();
+            if (nowNs >= nextProbeNs)
+            {
+                pacer.probe(++round);
+                nextProbeNs = nowNs + PROBE_INTERVAL_NS;
+            }
+            int probed = 0;
+            for (final ReceiverLoop loop : loops)
+            {
+                probed += loop.probedCount();
+            }
+            final int open = openCount();
+            if (probed >= open)
+            {
+                out.printf(Locale.ROOT, "# every one of %d open clients got a probe after %d round(s), %.1f s%n",
+                    open, round, (nowNs - startNs) / 1e9);
+                LockSupport.parkNanos(SETTLE_NS);
+                return true;
+            }
+            if (nowNs - startNs > setupTimeoutNs)
+            {
+                out.printf(Locale.ROOT, "# only %d of %d open clients got a probe; giving up%n", probed, open);
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    private void runSteps() throws IOException
+    {
+        final String header = String.format(Locale.ROOT,
+            "| %-9s | %4s | %9s | %11s | %11s | %9s | %8s | %8s | %8s | %8s | %8s | %7s | %8s | %9s | %8s | %7s | %s |",
+            "server", "step", "msgs/s", "offered d/s", "achieved d/s", "loss", "p50 ms", "p90 ms", "p99 ms",
+            "p99.9 ms", "max ms", "gen CPU", "sel busy", "pacer lag", "srv CPU", "srv RSS", "flags");
+        if (prewarmNs > 0)
+        {
+            final Map<String, Object> prewarm = runStep(0, prewarmRate, prewarmNs, TimeUnit.SECONDS.toNanos(1));
+            out.printf(Locale.ROOT, "# pre-warm done: %.0f msgs/s, loss %d, p99 %.3f ms (not reported)%n", prewarmRate,
+                (long)prewarm.get("loss"), (double)prewarm.get("p99Us") / 1000);
+        }
+        out.println(header);
+        double bestDeliveries = 0;
+        for (int k = 1; k <= rates.length; k++)
+        {
+            final Map<String, Object> result = runStep(k, rates[k - 1], warmupNs, durationNs);
+            final String row = formatRow(result);
+            tableRows.add(row);
+            out.println(row);
+            append(result);
+
+            final long loss = (long)result.get("loss");
+            final double p99Ms = (double)result.get("p99Us") / 1000.0;
+            final int closed = (int)result.get("closed");
+            final boolean isKeepingUp =
+                (double)result.get("achievedDeliveries") >= KEEPING_UP_SHARE * (double)result.get("offeredDeliveries");
+            if (loss == 0 && closed == 0 && p99Ms * 1e6 <= stopP99Ns && isKeepingUp)
+            {
+                bestDeliveries = Math.max(bestDeliveries, (double)result.get("achievedDeliveries"));
+            }
+            if (loss != 0 || closed > 0 || p99Ms * 1e6 > stopP99Ns)
+            {
+                out.printf(Locale.ROOT, "# stopping: loss %d, closed %d, p99 %.3f ms (limit %s)%n", loss, closed, p99Ms,
+                    formatMs(stopP99Ns));
+                break;
+            }
+        }
+
+        out.println();
+        out.println(header);
+        tableRows.forEach(out::println);
+        out.printf(Locale.ROOT,
+            "# %s: highest sustained (loss 0, no closes, achieved >= %.0f%% of offered, p99 <= %s): %.0f deliveries/s%n",
+            label, KEEPING_UP_SHARE * 100, formatMs(stopP99Ns), bestDeliveries);
+    }
+
+    private Map<String, Object> runStep(final int index, final double rate, final long warmupNs, final long durationNs)
+    {
+        final int[] members = new int[roomCount];
+        for (final WsClient client : clients)
+        {
+            if (client.isOpen())
+            {
+                members[client.room]++;
+            }
+        }
+        final String loadAverage = ProcStat.loadAverage();
+        final long publishStartNs = System.nanoTime() + STEP_LEAD_NS;
+        final Step step = new Step(index, rate, publishStartNs, publishStartNs + warmupNs,
+            publishStartNs + warmupNs + durationNs);
+        for (final ReceiverLoop loop : loops)
+        {
+            loop.step(step);
+        }
+        pacer.step(step);
+        out.printf(Locale.ROOT, "# step %d%s: %.0f msgs/s, warm-up %s then measuring %s (load %s)%n", index,
+            index == 0 ? " (pre-warm)" : "", rate,
+            formatMs(warmupNs), formatMs(durationNs), loadAverage);
+
+        sleepUntil(step.measureStartNs);
+        final long wallStartNs = System.nanoTime();
+        final long genCpuStartNs = ProcStat.cpuTimeNs("self");
+        final long serverCpuStartNs = ProcStat.cpuTimeNs(serverPid);
+        final long[] serverSyscallsStart = ProcStat.ioSyscalls(serverPid);
+        final long[] genSyscallsStart = ProcStat.ioSyscalls("self");
+        final Map<String, Long> serverThreadsStart = ProcStat.threadCpuTimesNs(serverPid);
+        final long[] busyStartNs = new long[loops.length];
+        final long[] threadCpuStartNs = new long[loops.length];
+        for (int l = 0; l < loops.length; l++)
+        {
+            busyStartNs[l] = loops[l].busyNs();
+            threadCpuStartNs[l] = threads.getThreadCpuTime(loops[l].thread().getId());
+        }
+        final long pacerCpuStartNs = threads.getThreadCpuTime(pacer.thread().getId());
+        out.println("# step " + index + " measuring");
+
+        sleepUntil(step.publishEndNs);
+        final long wallNs = System.nanoTime() - wallStartNs;
+        final long genCpuNs = ProcStat.cpuTimeNs("self") - genCpuStartNs;
+        final long serverCpuNs = ProcStat.cpuTimeNs(serverPid) - serverCpuStartNs;
+        final long[] serverSyscallsEnd = ProcStat.ioSyscalls(serverPid);
+        final long[] genSyscallsEnd = ProcStat.ioSyscalls("self");
+        final Map<String, Long> serverThreadsEnd = ProcStat.threadCpuTimesNs(serverPid);
+        final double[] selectorBusy = new double[loops.length];
+        final double[] selectorCpu = new double[loops.length];
+        for (int l = 0; l < loops.length; l++)
+        {
+            selectorBusy[l] = (double)(loops[l].busyNs() - busyStartNs[l]) / wallNs;
+            final long threadCpuNs = threads.getThreadCpuTime(loops[l].thread().getId()) - threadCpuStartNs[l];
+            selectorCpu[l] = (double)threadCpuNs / wallNs;
+        }
+        final double pacerCpu = (double)(threads.getThreadCpuTime(pacer.thread().getId()) - pacerCpuStartNs) / wallNs;
+        final long serverRssKb = ProcStat.rssKb(serverPid);
+
+        final long drainDeadlineNs = System.nanoTime() + drainNs;
+        while (pacer.doneStepIndex() < index && System.nanoTime() < drainDeadlineNs)
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        final boolean isPacerDone = pacer.doneStepIndex() >= index;
+        final long[] sentByRoom = pacer.sentByRoom().clone();
+        final Histogram lag = pacer.lagHistogram().copy();
+        long sent = 0;
+        long expected = 0;
+        for (int r = 0; r < roomCount; r++)
+        {
+            sent += sentByRoom[r];
+            expected += sentByRoom[r] * members[r];
+        }
+
+        final Histogram latency = new Histogram(1, ReceiverLoop.HIGHEST_TRACKABLE_NS, 3);
+        long received;
+        long windowDelivered;
+        long windowBytes;
+        long windowReads;
+        long late;
+        long other;
+        long noData;
+        long gaps;
+        long reorders;
+        int closed;
+        while (true)
+        {
+            latency.reset();
+            received = 0;
+            windowDelivered = 0;
+            windowBytes = 0;
+            windowReads = 0;
+            late = 0;
+            other = 0;
+            noData = 0;
+            gaps = 0;
+            reorders = 0;
+            closed = 0;
+            for (final ReceiverLoop loop : loops)
+            {
+                final ReceiverLoop.Snapshot s = loop.snapshot();
+                received += s.delivered;
+                windowDelivered += s.windowDelivered;
+                windowBytes += s.windowBytes;
+                windowReads += s.windowReads;
+                late += s.late;
+                other += s.other;
+                noData += s.noData;
+                gaps += s.gaps;
+                reorders += s.reorders;
+                closed += (int)s.closedInStep;
+                latency.add(s.histogram);
+            }
+            if (received >= expected || System.nanoTime() >= drainDeadlineNs)
+            {
+                break;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+
+        final double measureSeconds = step.measureNs() / 1e9;
+        int memberCount = 0;
+        for (final int m : members)
+        {
+            memberCount += m;
+        }
+        final double genCores = Runtime.getRuntime().availableProcessors();
+        final double genCpu = genCpuNs < 0 ? -1 : (double)genCpuNs / wallNs;
+        double maxSelector = 0;
+        for (int l = 0; l < loops.length; l++)
+        {
+            final double busy = isSpinning ? selectorBusy[l] : Math.max(selectorBusy[l], selectorCpu[l]);
+            maxSelector = Math.max(maxSelector, busy);
+        }
+        final boolean isGeneratorBound = maxSelector > busyLimit || (!isSpinning && genCpu > busyLimit * genCores);
+
+        final Map<String, Object> result = new LinkedHashMap<>();
+        result.put("label", label);
+        result.put("step", index);
+        result.put("clients", memberCount);
+        result.put("rooms", roomCount);
+        result.put("publishers", roomCount * publishersPerRoom);
+        result.put("payload", payloadLength);
+        result.put("offeredMsgs", rate);
+        result.put("sentMsgs", sent);
+        result.put("offeredDeliveries", rate * memberCount / roomCount);
+        result.put("achievedDeliveries", windowDelivered / measureSeconds);
+        result.put("expected", expected);
+        result.put("received", received);
+        result.put("loss", expected - received);
+        result.put("late", late);
+        result.put("other", other);
+        result.put("noData", noData);
+        result.put("gaps", gaps);
+        result.put("reorders", reorders);
+        result.put("closed", closed);
+        result.put("p50Us", latency.getValueAtPercentile(50) / 1000.0);
+        result.put("p90Us", latency.getValueAtPercentile(90) / 1000.0);
+        result.put("p99Us", latency.getValueAtPercentile(99) / 1000.0);
+        result.put("p999Us", latency.getValueAtPercentile(99.9) / 1000.0);
+        result.put("maxUs", latency.getMaxValue() / 1000.0);
+        result.put("latencyCount", latency.getTotalCount());
+        result.put("genCpu", genCpu);
+        result.put("genCores", genCores);
+        result.put("selectorBusy", selectorBusy);
+        result.put("selectorCpu", selectorCpu);
+        result.put("pacerCpu", pacerCpu);
+        result.put("pacerLagP99Us", lag.getValueAtPercentile(99) / 1000.0);
+        result.put("pacerLagMaxUs", lag.getMaxValue() / 1000.0);
+        result.put("pacerDone", isPacerDone);
+        result.put("publisherWriteFailures", pacer.writeFailures());
+        result.put("rxMBps", windowBytes / measureSeconds / 1e6);
+        result.put("bytesPerRead", windowReads == 0 ? 0.0 : (double)windowBytes / windowReads);
+        result.put("readsPerSecond", windowReads / measureSeconds);
+        result.put("serverCpu", serverCpuNs < 0 || null == serverPid ? -1.0 : (double)serverCpuNs / wallNs);
+        result.put("serverRssMb", serverRssKb < 0 ? -1.0 : serverRssKb / 1024.0);
+        final double serverWrites = rate(serverSyscallsStart[1], serverSyscallsEnd[1], measureSeconds);
+        result.put("serverReadsPerSecond", rate(serverSyscallsStart[0], serverSyscallsEnd[0], measureSeconds));
+        result.put("serverWritesPerSecond", serverWrites);
+        result.put("deliveriesPerServerWrite", serverWrites > 0 ? windowDelivered / measureSeconds / serverWrites : -1.0);
+        result.put("genReadsPerSecond", rate(genSyscallsStart[0], genSyscallsEnd[0], measureSeconds));
+        final StringBuilder serverThreads = new StringBuilder();
+        final List<Map.Entry<String, Long>> threadDeltas = new ArrayList<>();
+        for (final Map.Entry<String, Long> end : serverThreadsEnd.entrySet())
+        {
+            final long start = serverThreadsStart.getOrDefault(end.getKey(), 0L);
+            threadDeltas.add(Map.entry(end.getKey(), end.getValue() - start));
+        }
+        threadDeltas.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+        for (final Map.Entry<String, Long> delta : threadDeltas)
+        {
+            if (delta.getKey().equals(ProcStat.CONTEXT_SWITCHES))
+            {
+                result.put("serverContextSwitchesPerSecond", delta.getValue() / measureSeconds);
+            }
+            else if (delta.getValue() > 0 && serverThreads.length() < 200)
+            {
+                serverThreads.append(serverThreads.length() == 0 ? "" : ", ").append(delta.getKey()).append(' ')
+                    .append(Math.round(100.0 * delta.getValue() / wallNs)).append('%');
+            }
+        }
+        result.put("serverThreads", serverThreads.toString());
+        result.put("generatorBound", isGeneratorBound);
+        result.put("spin", isSpinning);
+        result.put("loadAvg", loadAverage);
+        return result;
+    }
+
+    private String formatRow(final Map<String, Object> r)
+    {
+        final StringBuilder flags = new StringBuilder();
+        if ((boolean)r.get("generatorBound"))
+        {
+            flags.append("generator-bound ");
+        }
+        if (!(boolean)r.get("pacerDone"))
+        {
+            flags.append("pacer-behind ");
+        }
+        if ((long)r.get("gaps") > 0)
+        {
+            flags.append("gaps=").append(r.get("gaps")).append(' ');
+        }
+        if ((long)r.get("reorders") > 0)
+        {
+            flags.append("reorders=").append(r.get("reorders")).append(' ');
+        }
+        if ((int)r.get("closed") > 0)
+        {
+            flags.append("closed=").append(r.get("closed")).append(' ');
+        }
+        if ((long)r.get("late") > 0)
+        {
+            flags.append("late=").append(r.get("late")).append(' ');
+        }
+        final double[] busy = (double[])r.get("selectorBusy");
+        final StringBuilder busyText = new StringBuilder();
+        for (final double b : busy)
+        {
+            busyText.append(busyText.length() == 0 ? "" : "/").append(Math.round(b * 100)).append('%');
+        }
+        return String.format(Locale.ROOT,
+            "| %-9s | %4d | %9.0f | %11.0f | %12.0f | %9d | %8.3f | %8.3f | %8.3f | %8.3f | %8.3f | %6.0f%% | %8s " +
+            "| %7.3fms | %8s | %7s | %s |",
+            r.get("label"), (int)r.get("step"), (double)r.get("offeredMsgs"), (double)r.get("offeredDeliveries"),
+            (double)r.get("achievedDeliveries"), (long)r.get("loss"), (double)r.get("p50Us") / 1000,
+            (double)r.get("p90Us") / 1000, (double)r.get("p99Us") / 1000, (double)r.get("p999Us") / 1000,
+            (double)r.get("maxUs") / 1000, (double)r.get("genCpu") * 100, busyText,
+            (double)r.get("pacerLagP99Us") / 1000,
+            (double)r.get("serverCpu") < 0 ? "n/a" : Math.round((double)r.get("serverCpu") * 100) + "%",
+            (double)r.get("serverRssMb") < 0 ? "n/a" : Math.round((double)r.get("serverRssMb")) + " MB",
+            flags.toString().trim());
+    }
+
+    private void append(final Map<String, Object> result) throws IOException
+    {
+        if (null == resultsFile)
+        {
+            return;
+        }
+
+        final StringBuilder json = new StringBuilder("{");
+        for (final Map.Entry<String, Object> entry : result.entrySet())
+        {
+            json.append(json.length() == 1 ? "" : ",").append('"').append(entry.getKey()).append("\":")
+                .append(jsonValue(entry.getValue()));
+        }
+        json.append("}\n");
+        final Path jsonPath = Path.of(resultsFile);
+        Files.writeString(jsonPath, json, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+
+        final Path csvPath = Path.of(resultsFile.replaceFirst("\\.[A-Za-z]+$", "") + ".csv");
+        final StringBuilder csv = new StringBuilder();
+        if (!Files.exists(csvPath))
+        {
+            csv.append(String.join(",", CSV_FIELDS)).append('\n');
+        }
+        for (int i = 0; i < CSV_FIELDS.length; i++)
+        {
+            final Object value = result.get(CSV_FIELDS[i]);
+            csv.append(i == 0 ? "" : ",")
+                .append(value instanceof double[] ? csvArray((double[])value) : csvValue(value));
+        }
+        csv.append('\n');
+        Files.writeString(csvPath, csv, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static String jsonValue(final Object value)
+    {
+        if (value instanceof String)
+        {
+            return "\"" + ((String)value).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        }
+        if (value instanceof double[])
+        {
+            final StringBuilder array = new StringBuilder("[");
+            for (final double d : (double[])value)
+            {
+                array.append(array.length() == 1 ? "" : ",").append(number(d));
+            }
+            return array.append(']').toString();
+        }
+        if (value instanceof Double)
+        {
+            return number((Double)value);
+        }
+        return String.valueOf(value);
+    }
+
+    private static String csvValue(final Object value)
+    {
+        if (value instanceof Double)
+        {
+            return number((Double)value);
+        }
+        final String text = String.valueOf(value);
+        return text.contains(",") || text.contains(" ") ? "\"" + text + "\"" : text;
+    }
+
+    private static String csvArray(final double[] values)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final double d : values)
+        {
+            text.append(text.length() == 0 ? "" : "/").append(number(d));
+        }
+        return text.toString();
+    }
+
+    private static String number(final double value)
+    {
+        if (Double.isNaN(value) || Double.isInfinite(value))
+        {
+            return "null";
+        }
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ?
+            Long.toString((long)value) : String.format(Locale.ROOT, "%.4f", value);
+    }
+
+    private static double rate(final long start, final long end, final double seconds)
+    {
+        return start < 0 || end < 0 ? -1 : (end - start) / seconds;
+    }
+
+    private int openCount()
+    {
+        int open = 0;
+        for (final WsClient client : clients)
+        {
+            if (client.isOpen())
+            {
+                open++;
+            }
+        }
+        return open;
+    }
+
+    private String firstFailure()
+    {
+        for (final ReceiverLoop loop : loops)
+        {
+            if (null != loop.firstFailure())
+            {
+                return loop.firstFailure();
+            }
+        }
+        return "?";
+    }
+
+    private static void sleepUntil(final long deadlineNs)
+    {
+        long remainingNs;
+        while ((remainingNs = deadlineNs - System.nanoTime()) > 0)
+        {
+            LockSupport.parkNanos(remainingNs);
+        }
+    }
+
+    private static String cpusAllowed()
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII))
+            {
+                if (line.startsWith("Cpus_allowed_list:"))
+                {
+                    return line.substring("Cpus_allowed_list:".length()).trim();
+                }
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // not Linux
+        }
+        return "?";
+    }
+
+    static double[] parseRates(final String text)
+    {
+        final String[] parts = text.split(",");
+        final double[] values = new double[parts.length];
+        for (int i = 0; i < parts.length; i++)
+        {
+            String part = parts[i].trim().toLowerCase(Locale.ROOT);
+            double scale = 1;
+            if (part.endsWith("k"))
+            {
+                scale = 1_000;
+                part = part.substring(0, part.length() - 1);
+            }
+            else if (part.endsWith("m"))
+            {
+                scale = 1_000_000;
+                part = part.substring(0, part.length() - 1);
+            }
+            values[i] = Double.parseDouble(part) * scale;
+            if (!(values[i] > 0))
+            {
+                throw new IllegalArgumentException("rates must be > 0: " + text);
+            }
+        }
+        return values;
+    }
+
+    static long durationNs(final String propName, final String defaultValue)
+    {
+        final String text = System.getProperty(propName, defaultValue).trim().toLowerCase(Locale.ROOT);
+        final String[] suffixes = {"ns", "us", "ms", "s", "m"};
+        final double[] scales = {1, 1e3, 1e6, 1e9, 60e9};
+        for (int i = 0; i < suffixes.length; i++)
+        {
+            if (text.endsWith(suffixes[i]))
+            {
+                return (long)(Double.parseDouble(text.substring(0, text.length() - suffixes[i].length())) * scales[i]);
+            }
+        }
+        return (long)(Double.parseDouble(text) * 1e9);
+    }
+
+    private static String formatRates(final double[] rates)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final double rate : rates)
+        {
+            text.append(text.length() == 0 ? "" : ",").append(number(rate));
+        }
+        return text.toString();
+    }
+
+    private static String formatMs(final long ns)
+    {
+        return ns % 1_000_000_000L == 0 ? (ns / 1_000_000_000L) + "s" : String.format(Locale.ROOT, "%.0fms", ns / 1e6);
+    }
+}
