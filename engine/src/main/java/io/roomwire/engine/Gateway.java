@@ -742,7 +742,11 @@ public final class Gateway implements AutoCloseable
         return subscriptionQueue.offer(subscription);
     }
 
-    boolean isOverrun()
+    /**
+     * @return true once the conductor overran this gateway: its next {@link #poll(SessionHandler, int)} tells every
+     * session it is closed with {@code lagging}, and its owner should take a new gateway.
+     */
+    public boolean isOverrun()
     {
         return isOverrun;
     }

@@ -54,7 +54,8 @@ final class IoLoop implements SessionHandler, Runnable
     final RoomwireServer server;
     final ServerConfig config;
     final XnioIoThread thread;
-    final Gateway gateway;
+    /** Replaced when the engine overruns it (see {@link #replaceOverrunGateway()}); read it afresh on each use. */
+    Gateway gateway;
     final BufferPool pool;
     final JsonDecoder jsonDecoder;
     final JsonEncoder jsonEncoder = new JsonEncoder();
@@ -79,6 +80,7 @@ final class IoLoop implements SessionHandler, Runnable
     private long barrierSessionId = NO_SESSION;
     private boolean isBarrierPassed;
     private Runnable onShutdown;
+    private boolean isClosing;
 
     IoLoop(final RoomwireServer server, final XnioIoThread thread, final Gateway gateway)
     {
@@ -144,7 +146,7 @@ final class IoLoop implements SessionHandler, Runnable
     public void run()
     {
         isScheduled = false;
-        if (gateway.isClosed())
+        if (gateway.isClosed() && !replaceOverrunGateway())
         {
             return;
         }
@@ -176,6 +178,49 @@ final class IoLoop implements SessionHandler, Runnable
         {
             completeShutdown();
         }
+    }
+
+    /**
+     * The engine overran this thread's gateway: the thread fell so far behind that the records the conductor had for
+     * it outgrew the control ring and the backlog ({@code roomwire.engine.gateway.backlog.length}). The overrun gateway's
+     * last poll tells every session it is closed with {@code lagging}, so each connection is closed with that code
+     * and its client reconnects and resumes; then the thread takes a new gateway so it serves new connections.
+     *
+     * @return true when a new gateway replaced an overrun one; false when the gateway was closed on purpose.
+     */
+    private boolean replaceOverrunGateway()
+    {
+        if (!gateway.isOverrun() || null != onShutdown || isClosing)
+        {
+            return false;
+        }
+
+        final Gateway overrun = gateway;
+        final int endpoints = endpointBySession.size();
+        isInDutyCycle = true;
+        try
+        {
+            overrun.poll(this, POLL_LIMIT);
+            flushDirty();
+            for (final Endpoint endpoint : new ArrayList<>(tickList))
+            {
+                // a session the gateway did not know yet: it cannot be served either
+                onEndpointError(endpoint, new IllegalStateException("session of an overrun gateway"));
+            }
+            flushDirty();
+        }
+        finally
+        {
+            isInDutyCycle = false;
+        }
+        publisherByUser.clear();
+        overrun.notifier(null);
+
+        gateway = server.engine().newGateway();
+        gateway.notifier(() -> thread.execute(this));
+        LOGGER.warning("I/O thread " + thread.getNumber() + " fell behind the engine by more than its gateway ring " +
+            "and backlog hold: " + endpoints + " connections were closed with lagging; serving on a new gateway");
+        return true;
     }
 
     /**
@@ -412,6 +457,7 @@ final class IoLoop implements SessionHandler, Runnable
      */
     void closeGateway()
     {
+        isClosing = true;
         gateway.notifier(null);
         gateway.close();
     }

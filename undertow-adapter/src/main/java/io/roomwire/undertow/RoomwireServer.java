@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -324,6 +325,14 @@ public final class RoomwireServer implements AutoCloseable
     IoLoop loopOf(final XnioIoThread thread)
     {
         return loopByThread.get(thread);
+    }
+
+    /**
+     * @return the loops of every I/O thread, for tests.
+     */
+    List<IoLoop> loops()
+    {
+        return new ArrayList<>(loopByThread.values());
     }
 
     /**
