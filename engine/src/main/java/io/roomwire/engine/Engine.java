@@ -300,9 +300,9 @@ public final class Engine implements AutoCloseable
         public static final String LOG_INITIAL_LENGTH_PROP_NAME = "roomwire.room.log.initial.length";
 
         /**
-         * Default initial log length: 64 KiB.
+         * Default initial log length: 4 KiB: an idle or quiet room costs little, a busy one doubles a few times.
          */
-        public static final int LOG_INITIAL_LENGTH_DEFAULT = 64 * 1024;
+        public static final int LOG_INITIAL_LENGTH_DEFAULT = 4 * 1024;
 
         /**
          * Most members (sessions) in one room.
