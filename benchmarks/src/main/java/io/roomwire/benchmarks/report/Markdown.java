@@ -195,6 +195,10 @@ final class Markdown
     private static String significant(final double value)
     {
         final double magnitude = Math.abs(value);
+        if (magnitude >= 999.5)
+        {
+            return String.format(Locale.ROOT, "%,.0f", value);
+        }
         if (magnitude >= 99.95)
         {
             return String.format(Locale.ROOT, "%.0f", value);
