@@ -19,9 +19,10 @@ import java.util.Map;
  *     &lt;resultsDir&gt; &lt;markdownFile&gt; [--stop-p99-ms=100]
  * </pre>
  * The results directory may hold {@code machine.txt} and {@code run.json} (the machine and the command, written by
- * the suite script), {@code jmh/*.json} (JMH, {@code -rf json}; see {@link JmhSection}), {@code latency/*.json} or
- * {@code *.txt} ({@code InProcessLatency}; see {@link LatencySection}) and {@code e2e/*.jsonl} (the load generator;
- * see {@link EndToEndSection}). What is missing is reported as not run.
+ * the suite script), {@code jmh/commands.txt} (the commands {@code benchmarks/jmh.sh} ran), {@code jmh/*.json} (JMH,
+ * {@code -rf json}; see {@link JmhSection}), {@code latency/*.json} or {@code *.txt} ({@code InProcessLatency}; see
+ * {@link LatencySection}) and {@code e2e/*.jsonl} (the load generator; see {@link EndToEndSection}). What is missing
+ * is reported as not run.
  * <p>
  * The section goes between the lines {@value #BEGIN_MARKER} and {@value #END_MARKER}, replacing what was there and
  * leaving the rest of the file, the hand-written analysis, as it was; without the markers it is appended at the end,
@@ -160,6 +161,13 @@ public final class BenchmarkReport
                 }
             }
             out.append('\n');
+        }
+
+        final Path commands = resultsDir.resolve("jmh").resolve("commands.txt");
+        if (Files.exists(commands))
+        {
+            out.append("In-process suites (`jmh/commands.txt`, written by `benchmarks/jmh.sh`):\n\n```\n")
+                .append(Files.readString(commands, StandardCharsets.UTF_8).strip()).append("\n```\n\n");
         }
 
         final Path machine = resultsDir.resolve("machine.txt");

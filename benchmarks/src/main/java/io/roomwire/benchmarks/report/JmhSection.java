@@ -100,7 +100,6 @@ final class JmhSection
         final boolean isSecondary;
         final List<Double> values = new ArrayList<>();
         final List<Double> allocNorm = new ArrayList<>();
-        int forks;
         int threads;
 
         Row(
@@ -139,6 +138,7 @@ final class JmhSection
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final Map<String, Row> rows = new LinkedHashMap<>();
+    private final Map<String, Set<String>> settingsByClass = new TreeMap<>();
     private final List<String> files = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
 
@@ -208,9 +208,10 @@ final class JmhSection
                 params.put(field.getKey(), field.getValue().asText());
             }
 
+            settingsByClass.computeIfAbsent(className, (k) -> new TreeSet<>()).add(settings(result));
+
             final JsonNode primary = result.path("primaryMetric");
             final Row row = row(className, method, params, mode, primary.path("scoreUnit").asText(), false);
-            row.forks += result.path("forks").asInt(0);
             row.threads = Math.max(row.threads, result.path("threads").asInt(1));
             addIterations(primary, row.values);
 
@@ -228,11 +229,28 @@ final class JmhSection
                 else if (!name.startsWith("gc.") && !name.contains("·") && unit.equals(row.unit))
                 {
                     final Row secondaryRow = row(className, method + ":" + name, params, mode, unit, true);
-                    secondaryRow.forks += result.path("forks").asInt(0);
                     addIterations(metric, secondaryRow.values);
                 }
             }
         }
+    }
+
+    /**
+     * @param result of one benchmark.
+     * @return how it was run: forks, iterations, JDK and the forks' JVM arguments.
+     */
+    static String settings(final JsonNode result)
+    {
+        final StringBuilder jvmArgs = new StringBuilder();
+        for (final JsonNode arg : result.path("jvmArgs"))
+        {
+            jvmArgs.append(jvmArgs.length() == 0 ? "" : " ").append(arg.asText());
+        }
+        return result.path("forks").asInt() + " fork(s), " +
+            result.path("warmupIterations").asInt() + " × " + result.path("warmupTime").asText("?") + " warm-up, " +
+            result.path("measurementIterations").asInt() + " × " + result.path("measurementTime").asText("?") +
+            " measured, " + result.path("threads").asInt(1) + " thread(s); JDK " +
+            result.path("jdkVersion").asText("?") + "; fork JVM flags `" + jvmArgs + "`";
     }
 
     private Row row(
@@ -388,6 +406,11 @@ final class JmhSection
             .collect(Collectors.toList());
 
         out.append("#### ").append(className).append("\n\n");
+        for (final String settings : settingsByClass.getOrDefault(className, Set.of()))
+        {
+            out.append("Run with ").append(settings).append(".\n");
+        }
+        out.append('\n');
         final Markdown table = new Markdown(
             "benchmark", "params", "mode", ">n", ">median", ">IQR (p25–p75)", ">min–max", "unit", ">alloc B/op");
         boolean isGroup = false;

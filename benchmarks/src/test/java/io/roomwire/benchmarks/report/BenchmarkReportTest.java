@@ -122,6 +122,9 @@ class BenchmarkReportTest
             markdown.indexOf("#### HandoffQueueBenchmark") < markdown.indexOf("#### ExtraBenchmark"),
             "classes in report order, unknown ones last");
         assertTrue(markdown.contains("its alloc is bytes per operation of any thread"), "the @Group note");
+        assertTrue(markdown.contains("#### FanOutBenchmark\n\nRun with 1 fork(s), 3 × 2 s warm-up, 5 × 2 s measured, " +
+            "1 thread(s); JDK 17.0.15; fork JVM flags `--add-opens java.base/jdk.internal.misc=ALL-UNNAMED -Xmx2g`.\n" +
+            "Run with 2 fork(s), 3 × 2 s warm-up, 5 × 2 s measured"), markdown);
     }
 
     @Test
@@ -316,6 +319,8 @@ class BenchmarkReportTest
         assertTrue(written.contains("- gitCommit: `2a3625e`"), written);
         assertTrue(written.contains("- jvmFlags: `-Xms2g -Xmx2g`"), written);
         assertTrue(written.contains("```\nnproc: 2\nModel name: AMD EPYC"), "machine.txt: " + written);
+        assertTrue(written.contains("written by `benchmarks/jmh.sh`):\n\n```\njava -jar /work/benchmarks/target/" +
+            "benchmarks.jar \\\\.FanOutBenchmark\\\\. -f 1"), "jmh/commands.txt: " + written);
 
         BenchmarkReport.main(new String[]{ results().toString(), markdown.toString() });
         assertEquals(written, Files.readString(markdown, StandardCharsets.UTF_8), "same inputs, same file");
