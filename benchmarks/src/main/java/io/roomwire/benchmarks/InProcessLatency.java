@@ -1,5 +1,6 @@
 package io.roomwire.benchmarks;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.roomwire.engine.Engine;
 import io.roomwire.engine.EngineCounters;
 import io.roomwire.engine.Gateway;
@@ -14,7 +15,12 @@ import org.agrona.DirectBuffer;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,9 +48,13 @@ import java.util.concurrent.TimeUnit;
  *     <li>{@value #FANOUT_PROP_NAME}: receiver sessions in the room, {@value #FANOUT_DEFAULT};</li>
  *     <li>{@value #WARMUP_PROP_NAME}: warm-up duration, {@code 5s};</li>
  *     <li>{@value #MEASURE_PROP_NAME}: measured duration, {@code 10s};</li>
- *     <li>{@link Engine.Context#IDLE_STRATEGY_PROP_NAME}: the engine thread's idle strategy, {@code busy-spin}.</li>
+ *     <li>{@link Engine.Context#IDLE_STRATEGY_PROP_NAME}: the engine thread's idle strategy, {@code busy-spin};</li>
+ *     <li>{@value #RESULT_FILE_PROP_NAME}: a file to write the result to as JSON (the settings, the counts, the
+ *     percentiles in microseconds, the machine), for {@code BenchmarkReport}; none by default.</li>
  * </ul>
  * It prints the percentiles, the counts, and the machine it ran on.
+ * <p>
+ * Not thread safe: an instance is one run, owned by the embedder thread; its receivers run on that thread too.
  */
 public final class InProcessLatency implements SessionHandler
 {
@@ -93,6 +103,11 @@ public final class InProcessLatency implements SessionHandler
      */
     public static final String IDLE_STRATEGY_DEFAULT = "busy-spin";
 
+    /**
+     * File to write the result to as JSON; none when not set.
+     */
+    public static final String RESULT_FILE_PROP_NAME = "roomwire.latency.result.file";
+
     static final String ROOM = "latency";
     static final String AUTHOR = "feed";
     static final int MAX_PUBLISHES_PER_POLL = 16;
@@ -130,6 +145,7 @@ public final class InProcessLatency implements SessionHandler
     private long joined;
     private long deliveries;
     private long recorded;
+    private long backPressured;
 
     private final int fanout;
 
@@ -141,20 +157,50 @@ public final class InProcessLatency implements SessionHandler
     }
 
     /**
-     * Run the measurement and print the results.
+     * Run the measurement, print the results and write them to {@value #RESULT_FILE_PROP_NAME} when set.
      *
      * @param args ignored; configure with system properties.
+     * @throws IOException when the result file cannot be written.
      */
-    public static void main(final String[] args)
+    public static void main(final String[] args) throws IOException
     {
         final int rate = Integer.getInteger(RATE_PROP_NAME, RATE_DEFAULT);
         final int fanout = Integer.getInteger(FANOUT_PROP_NAME, FANOUT_DEFAULT);
         final long warmupNs = SystemUtil.getDurationInNanos(WARMUP_PROP_NAME, WARMUP_DEFAULT_NS);
         final long measureNs = SystemUtil.getDurationInNanos(MEASURE_PROP_NAME, MEASURE_DEFAULT_NS);
         final String idleStrategy = System.getProperty(Engine.Context.IDLE_STRATEGY_PROP_NAME, IDLE_STRATEGY_DEFAULT);
-        if (rate < 1 || fanout < 1 || measureNs <= 0)
+        final String resultFile = System.getProperty(RESULT_FILE_PROP_NAME);
+
+        final Map<String, Object> result = measure(rate, fanout, warmupNs, measureNs, idleStrategy);
+        if (null != resultFile)
         {
-            throw new IllegalArgumentException("rate, fanout and measure must be positive");
+            final Path path = Path.of(resultFile);
+            if (null != path.getParent())
+            {
+                Files.createDirectories(path.getParent());
+            }
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(path.toFile(), result);
+            System.out.println("result written to " + path);
+        }
+    }
+
+    /**
+     * Run the measurement once and print the results.
+     *
+     * @param rate         messages per second offered.
+     * @param fanout       receiver sessions in the room.
+     * @param warmupNs     warm-up, not recorded.
+     * @param measureNs    measured duration.
+     * @param idleStrategy of the engine thread, by name ({@link Engine.Context#idleStrategy(String)}).
+     * @return the result: {@code settings}, {@code machine}, the counts, {@code valid}, and {@code latencyUs} with
+     * {@code p50}, {@code p90}, {@code p99}, {@code p99.9}, {@code p99.99}, {@code max} and {@code count}.
+     */
+    public static Map<String, Object> measure(
+        final int rate, final int fanout, final long warmupNs, final long measureNs, final String idleStrategy)
+    {
+        if (rate < 1 || fanout < 1 || measureNs <= 0 || warmupNs < 0)
+        {
+            throw new IllegalArgumentException("rate, fanout and measure must be positive, warmup not negative");
         }
 
         System.out.println("InProcessLatency: rate=" + rate + " msg/s, fanout=" + fanout + ", warmup=" +
@@ -175,8 +221,10 @@ public final class InProcessLatency implements SessionHandler
             final Gateway gateway = engine.newGateway();
             latency.joinReceivers(gateway, fanout);
             final long published = latency.run(gateway, rate, warmupNs, measureNs);
-            latency.report(engine.engineCounters(), published, fanout, (warmupNs + measureNs) / 1e9);
+            final Map<String, Object> result = latency.report(
+                engine.engineCounters(), published, rate, fanout, warmupNs, measureNs, idleStrategy);
             gateway.close();
+            return result;
         }
     }
 
@@ -218,7 +266,6 @@ public final class InProcessLatency implements SessionHandler
 
         long index = 0;
         long intendedNs = start;
-        long backPressured = 0;
         long nowNs;
         while ((nowNs = System.nanoTime()) < endNs)
         {
@@ -251,15 +298,23 @@ public final class InProcessLatency implements SessionHandler
         return index;
     }
 
-    private void report(
-        final EngineCounters counters, final long published, final int fanout, final double runSeconds)
+    private Map<String, Object> report(
+        final EngineCounters counters,
+        final long published,
+        final int rate,
+        final int fanout,
+        final long warmupNs,
+        final long measureNs,
+        final String idleStrategy)
     {
+        final double runSeconds = (warmupNs + measureNs) / 1e9;
         final long laggingCuts = counters.total(EngineCounters.GatewayCounter.LAGGING_CUTS);
         final long errors = counters.get(EngineCounters.SystemCounter.ERRORS);
+        final boolean isValid = laggingCuts == 0 && errors == 0 && deliveries == published * fanout;
         System.out.println("published=" + published + " (" + (long)(published / runSeconds) + " msg/s achieved)" +
             ", deliveries=" + deliveries + " of " + (published * fanout) +
             ", recorded=" + recorded + ", lagging cuts=" + laggingCuts + ", errors=" + errors);
-        if (laggingCuts > 0 || errors > 0 || deliveries != published * fanout)
+        if (!isValid)
         {
             System.out.println("INVALID RUN: receivers were cut loose or deliveries are missing; the histogram " +
                 "holds only what was delivered");
@@ -274,6 +329,45 @@ public final class InProcessLatency implements SessionHandler
             micros(histogram.getValueAtPercentile(99.99)),
             micros(histogram.getMaxValue()),
             histogram.getTotalCount());
+
+        final Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("rate", rate);
+        settings.put("fanout", fanout);
+        settings.put("warmupMs", TimeUnit.NANOSECONDS.toMillis(warmupNs));
+        settings.put("measureMs", TimeUnit.NANOSECONDS.toMillis(measureNs));
+        settings.put("idleStrategy", idleStrategy);
+        settings.put("embedder", "busy poll");
+
+        final Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " +
+            System.getProperty("os.arch"));
+
+        final Map<String, Object> latencyUs = new LinkedHashMap<>();
+        latencyUs.put("p50", micros(histogram.getValueAtPercentile(50)));
+        latencyUs.put("p90", micros(histogram.getValueAtPercentile(90)));
+        latencyUs.put("p99", micros(histogram.getValueAtPercentile(99)));
+        latencyUs.put("p99.9", micros(histogram.getValueAtPercentile(99.9)));
+        latencyUs.put("p99.99", micros(histogram.getValueAtPercentile(99.99)));
+        latencyUs.put("max", micros(histogram.getMaxValue()));
+        latencyUs.put("count", histogram.getTotalCount());
+
+        final Map<String, Object> result = new LinkedHashMap<>();
+        result.put("benchmark", "InProcessLatency");
+        result.put("settings", settings);
+        result.put("machine", machine);
+        result.put("published", published);
+        result.put("achievedRate", published / runSeconds);
+        result.put("deliveries", deliveries);
+        result.put("expectedDeliveries", published * fanout);
+        result.put("recorded", recorded);
+        result.put("backPressured", backPressured);
+        result.put("laggingCuts", laggingCuts);
+        result.put("errors", errors);
+        result.put("valid", isValid);
+        result.put("latencyUs", latencyUs);
+        return result;
     }
 
     private static double micros(final long nanos)

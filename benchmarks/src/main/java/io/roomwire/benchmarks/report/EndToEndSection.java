@@ -1,0 +1,533 @@
+package io.roomwire.benchmarks.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The end-to-end part of the report: the JSON lines of {@code LoadGenerator} (one per step) and of the idle-memory
+ * runs in {@code e2e/*.jsonl}, in four tables: WebSocket fan-out (scenario {@code fanout}, the default), many rooms
+ * ({@code rooms}), idle memory per connection ({@code idle} lines, with {@code heapPerConnectionBytes} lines for JVM
+ * servers) and SSE fan-out ({@code sse}).
+ * <p>
+ * A step is <b>sustained</b> when it lost nothing, closed no connection, achieved at least
+ * {@value #KEEPING_UP_SHARE} of its offered deliveries in its measured window and kept its p99 within the stop limit
+ * (the load generator's own rule). Per server the report gives the highest sustained achieved deliveries per second,
+ * the p99 of the step whose offered deliveries per second is nearest {@value #TARGET_DELIVERIES} (within a factor of
+ * two; "not sustained" when that step was not, or no step came that near), and Roomwire's sustained figure over the
+ * server's.
+ * <p>
+ * Not thread safe: built and rendered by one thread.
+ */
+final class EndToEndSection
+{
+    static final double KEEPING_UP_SHARE = 0.95;
+    static final double TARGET_DELIVERIES = 1_000_000;
+    static final double TARGET_FACTOR = 2.0;
+    static final String ROOMWIRE = "roomwire";
+
+    /**
+     * Order of the servers in the tables; others follow alphabetically.
+     */
+    static final List<String> SERVER_ORDER = List.of("roomwire", "naive", "bun", "node-ws", "socketio", "fastapi");
+
+    /**
+     * One step line of the load generator.
+     */
+    static final class Step
+    {
+        String source;
+        String label;
+        String scenario;
+        String protocol;
+        int step;
+        int rooms;
+        int clients;
+        double offeredMsgs;
+        double offeredDeliveries;
+        double achievedDeliveries;
+        long loss;
+        long closed;
+        double p50Us;
+        double p99Us;
+        double p999Us;
+        double serverCpu;
+        double genCpu;
+        boolean isGeneratorBound;
+
+        boolean isSustained(final double stopP99Ms)
+        {
+            return loss == 0 && closed == 0 && achievedDeliveries >= KEEPING_UP_SHARE * offeredDeliveries &&
+                p99Us <= stopP99Ms * 1000.0;
+        }
+
+        String key()
+        {
+            return label + " (" + protocol + ")";
+        }
+    }
+
+    /**
+     * The summary of one server's steps in a scenario.
+     */
+    static final class Summary
+    {
+        String label;
+        String protocol;
+        Step best;
+        Step nearTarget;
+
+        double sustainedDeliveries()
+        {
+            return null == best ? Double.NaN : best.achievedDeliveries;
+        }
+    }
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final double stopP99Ms;
+    private final List<Step> steps = new ArrayList<>();
+    private final List<JsonNode> idle = new ArrayList<>();
+    private final List<JsonNode> heap = new ArrayList<>();
+    private final List<String> files = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+    private final Map<String, Integer> otherScenarios = new TreeMap<>();
+
+    /**
+     * @param stopP99Ms the p99 limit of a sustained step, in milliseconds.
+     */
+    EndToEndSection(final double stopP99Ms)
+    {
+        this.stopP99Ms = stopP99Ms;
+    }
+
+    /**
+     * Read every {@code *.jsonl} file of a directory; a missing directory reads nothing.
+     *
+     * @param dir the {@code e2e} directory of the results.
+     * @return this for a fluent API.
+     * @throws IOException when the directory cannot be listed.
+     */
+    EndToEndSection read(final Path dir) throws IOException
+    {
+        if (!Files.isDirectory(dir))
+        {
+            return this;
+        }
+        final List<Path> paths;
+        try (Stream<Path> list = Files.list(dir))
+        {
+            paths = list.filter((p) -> p.getFileName().toString().endsWith(".jsonl")).sorted()
+                .collect(Collectors.toList());
+        }
+        for (final Path path : paths)
+        {
+            final String name = path.getFileName().toString();
+            files.add(name);
+            int bad = 0;
+            for (final String line : Files.readAllLines(path, StandardCharsets.UTF_8))
+            {
+                if (line.isBlank())
+                {
+                    continue;
+                }
+                try
+                {
+                    add(mapper.readTree(line), name);
+                }
+                catch (final IOException | RuntimeException ex)
+                {
+                    bad++;
+                }
+            }
+            if (bad > 0)
+            {
+                problems.add(name + ": " + bad + " line(s) could not be read");
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Add one JSON line.
+     *
+     * @param line   a step, idle or heap line.
+     * @param source file name.
+     */
+    void add(final JsonNode line, final String source)
+    {
+        if (!line.isObject() || !line.hasNonNull("label"))
+        {
+            throw new IllegalArgumentException("not a result line");
+        }
+        if (line.has("heapPerConnectionBytes"))
+        {
+            heap.add(line);
+            return;
+        }
+        final String scenario = line.path("scenario").asText("fanout");
+        if ("idle".equals(scenario))
+        {
+            idle.add(line);
+            return;
+        }
+        if (!"fanout".equals(scenario) && !"rooms".equals(scenario) && !"sse".equals(scenario))
+        {
+            otherScenarios.merge(scenario, 1, Integer::sum);
+            return;
+        }
+
+        final Step step = new Step();
+        step.source = source;
+        step.label = line.path("label").asText();
+        step.scenario = scenario;
+        step.protocol = line.path("protocol").asText("sse".equals(scenario) ? "sse" : "ws");
+        step.step = line.path("step").asInt();
+        step.rooms = line.path("rooms").asInt(1);
+        step.clients = line.path("clients").asInt();
+        step.offeredMsgs = number(line, "offeredMsgs");
+        step.offeredDeliveries = number(line, "offeredDeliveries");
+        step.achievedDeliveries = number(line, "achievedDeliveries");
+        step.loss = line.path("loss").asLong();
+        step.closed = line.path("closed").asLong();
+        step.p50Us = number(line, "p50Us");
+        step.p99Us = number(line, "p99Us");
+        step.p999Us = number(line, "p999Us");
+        step.serverCpu = number(line, "serverCpu");
+        step.genCpu = number(line, "genCpu");
+        step.isGeneratorBound = line.path("generatorBound").asBoolean(false);
+        steps.add(step);
+    }
+
+    private static double number(final JsonNode line, final String field)
+    {
+        final JsonNode value = line.get(field);
+        return null == value || !value.isNumber() ? Double.NaN : value.asDouble();
+    }
+
+    /**
+     * @param scenario {@code fanout}, {@code rooms} or {@code sse}.
+     * @return the steps of the scenario, per server, servers in report order.
+     */
+    Map<String, List<Step>> stepsByServer(final String scenario)
+    {
+        final Map<String, List<Step>> byServer = new LinkedHashMap<>();
+        steps.stream()
+            .filter((s) -> s.scenario.equals(scenario))
+            .sorted(Comparator.comparing((Step s) -> s.label, EndToEndSection::compareServers)
+                .thenComparing((s) -> s.protocol))
+            .forEach((s) -> byServer.computeIfAbsent(s.key(), (k) -> new ArrayList<>()).add(s));
+        return byServer;
+    }
+
+    /**
+     * @param serverSteps the steps of one server in one scenario.
+     * @param stopP99Ms   the p99 limit of a sustained step.
+     * @return the highest sustained step, and the step nearest the target rate.
+     */
+    static Summary summarise(final List<Step> serverSteps, final double stopP99Ms)
+    {
+        final Summary summary = new Summary();
+        summary.label = serverSteps.get(0).label;
+        summary.protocol = serverSteps.get(0).protocol;
+        double nearest = Math.log(TARGET_FACTOR) + 1e-9;
+        for (final Step step : serverSteps)
+        {
+            if (step.isSustained(stopP99Ms) &&
+                (null == summary.best || step.achievedDeliveries > summary.best.achievedDeliveries))
+            {
+                summary.best = step;
+            }
+            if (step.offeredDeliveries > 0)
+            {
+                final double distance = Math.abs(Math.log(step.offeredDeliveries / TARGET_DELIVERIES));
+                if (distance < nearest)
+                {
+                    nearest = distance;
+                    summary.nearTarget = step;
+                }
+            }
+        }
+        return summary;
+    }
+
+    /**
+     * @return the markdown of the four end-to-end sections, each {@code not run} when it has no data.
+     */
+    String render()
+    {
+        final StringBuilder out = new StringBuilder();
+        renderFanOut(out, "fanout", "### End to end: WebSocket fan-out (scenario `fanout`)");
+        renderRooms(out);
+        renderIdle(out);
+        renderFanOut(out, "sse", "### End to end: SSE fan-out (scenario `sse`)");
+        if (!otherScenarios.isEmpty())
+        {
+            out.append("Lines of other scenarios, not tabulated: ").append(otherScenarios).append(".\n\n");
+        }
+        for (final String problem : problems)
+        {
+            out.append("- ").append(problem).append('\n');
+        }
+        if (!problems.isEmpty())
+        {
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private void renderFanOut(final StringBuilder out, final String scenario, final String title)
+    {
+        out.append(title).append("\n\n");
+        final Map<String, List<Step>> byServer = stepsByServer(scenario);
+        if (byServer.isEmpty())
+        {
+            out.append("_Not run_: no step line with scenario `").append(scenario).append("` in `e2e/*.jsonl`.\n\n");
+            return;
+        }
+
+        out.append("From ").append(sources(byServer)).append(". Latency from the intended send time to delivery, ")
+            .append("in milliseconds; CPU as a share of one core over the measured window. A step is **sustained** ")
+            .append("when it lost nothing, closed no connection, achieved at least ")
+            .append(Markdown.percent(KEEPING_UP_SHARE)).append(" of the offered deliveries and its p99 was at most ")
+            .append(Markdown.number(stopP99Ms)).append(" ms.\n\n");
+
+        final Markdown table = new Markdown(
+            "server", "protocol", ">step", ">offered msgs/s", ">offered deliveries/s", ">achieved deliveries/s",
+            ">loss", ">p50 ms", ">p99 ms", ">p99.9 ms", ">server CPU", ">generator CPU", "generator-bound",
+            "sustained");
+        for (final List<Step> serverSteps : byServer.values())
+        {
+            for (final Step s : serverSteps)
+            {
+                table.row(
+                    s.label,
+                    s.protocol,
+                    Integer.toString(s.step),
+                    Markdown.rate(s.offeredMsgs),
+                    Markdown.rate(s.offeredDeliveries),
+                    Markdown.rate(s.achievedDeliveries),
+                    loss(s),
+                    Markdown.number(s.p50Us / 1000),
+                    Markdown.number(s.p99Us / 1000),
+                    Markdown.number(s.p999Us / 1000),
+                    Markdown.percent(s.serverCpu),
+                    Markdown.percent(s.genCpu),
+                    s.isGeneratorBound ? "**yes**" : "no",
+                    s.isSustained(stopP99Ms) ? "yes" : "no");
+            }
+        }
+        out.append(table.render()).append('\n');
+
+        final List<Summary> summaries = byServer.values().stream()
+            .map((s) -> summarise(s, stopP99Ms)).collect(Collectors.toList());
+        final Summary roomwire = summaries.stream()
+            .filter((s) -> ROOMWIRE.equals(s.label) && null != s.best)
+            .max(Comparator.comparingDouble(Summary::sustainedDeliveries))
+            .orElse(null);
+        final Markdown summaryTable = new Markdown(
+            "server", "protocol", ">highest sustained deliveries/s", ">at msgs/s", "generator-bound there",
+            ">p99 ms at ~1 M deliveries/s", ">Roomwire ÷ server (sustained)");
+        for (final Summary summary : summaries)
+        {
+            final String nearTarget;
+            if (null == summary.nearTarget || !summary.nearTarget.isSustained(stopP99Ms))
+            {
+                nearTarget = "not sustained";
+            }
+            else
+            {
+                nearTarget = Markdown.number(summary.nearTarget.p99Us / 1000) + " (offered " +
+                    Markdown.rate(summary.nearTarget.offeredDeliveries) + ")";
+            }
+
+            final String ratio;
+            if (null == roomwire)
+            {
+                ratio = Markdown.NONE + " (Roomwire sustained no step)";
+            }
+            else if (ROOMWIRE.equals(summary.label) && summary.protocol.equals(roomwire.protocol))
+            {
+                ratio = Markdown.NONE;
+            }
+            else if (null == summary.best)
+            {
+                ratio = Markdown.NONE + " (sustained no step)";
+            }
+            else
+            {
+                ratio = Markdown.ratio(roomwire.sustainedDeliveries() / summary.sustainedDeliveries());
+            }
+
+            summaryTable.row(
+                summary.label,
+                summary.protocol,
+                null == summary.best ? "none" : Markdown.rate(summary.best.achievedDeliveries),
+                null == summary.best ? Markdown.NONE : Markdown.rate(summary.best.offeredMsgs),
+                null == summary.best ? Markdown.NONE : summary.best.isGeneratorBound ? "**yes**" : "no",
+                nearTarget,
+                ratio);
+        }
+        out.append(summaryTable.render()).append('\n');
+        out.append("p99 at ~1 M deliveries/s: the p99 of the step whose offered deliveries/s is nearest 1,000,000, ")
+            .append("within a factor of 2; \"not sustained\" when that step was not sustained or no step came that ")
+            .append("near. A generator-bound step may understate the server.\n\n");
+    }
+
+    private void renderRooms(final StringBuilder out)
+    {
+        out.append("### End to end: many rooms (scenario `rooms`)\n\n");
+        final Map<String, List<Step>> byServer = stepsByServer("rooms");
+        if (byServer.isEmpty())
+        {
+            out.append("_Not run_: no step line with scenario `rooms` in `e2e/*.jsonl`.\n\n");
+            return;
+        }
+
+        out.append("From ").append(sources(byServer)).append(". Latency in milliseconds.\n\n");
+        final Markdown table = new Markdown(
+            "server", "protocol", ">step", ">rooms", ">clients", ">offered deliveries/s", ">achieved deliveries/s",
+            ">loss", ">p50 ms", ">p99 ms", ">p99.9 ms", "generator-bound", "sustained");
+        for (final List<Step> serverSteps : byServer.values())
+        {
+            for (final Step s : serverSteps)
+            {
+                table.row(
+                    s.label,
+                    s.protocol,
+                    Integer.toString(s.step),
+                    Markdown.number(s.rooms),
+                    Markdown.number(s.clients),
+                    Markdown.rate(s.offeredDeliveries),
+                    Markdown.rate(s.achievedDeliveries),
+                    loss(s),
+                    Markdown.number(s.p50Us / 1000),
+                    Markdown.number(s.p99Us / 1000),
+                    Markdown.number(s.p999Us / 1000),
+                    s.isGeneratorBound ? "**yes**" : "no",
+                    s.isSustained(stopP99Ms) ? "yes" : "no");
+            }
+        }
+        out.append(table.render()).append('\n');
+    }
+
+    private void renderIdle(final StringBuilder out)
+    {
+        out.append("### End to end: idle memory per connection\n\n");
+        if (idle.isEmpty() && heap.isEmpty())
+        {
+            out.append("_Not run_: no line with scenario `idle` or `heapPerConnectionBytes` in `e2e/*.jsonl`.\n\n");
+            return;
+        }
+
+        out.append("RSS per connection: the server's resident set with the clients connected and idle, less its ")
+            .append("baseline, per client. Heap per connection (JVM servers): live heap after a full GC, per ")
+            .append("client, with the classes holding most of it.\n\n");
+        final Markdown table = new Markdown(
+            "server", "protocol", ">clients", ">closed", ">RSS baseline MB", ">RSS start MB", ">RSS end MB",
+            ">RSS per connection KB", ">heap per connection KB", "largest heap classes");
+        final List<JsonNode> heapLeft = new ArrayList<>(heap);
+        final List<JsonNode> sorted = new ArrayList<>(idle);
+        sorted.sort(Comparator.comparing((JsonNode n) -> n.path("label").asText(), EndToEndSection::compareServers));
+        for (final JsonNode line : sorted)
+        {
+            final String label = line.path("label").asText();
+            final int clients = line.path("clients").asInt();
+            final JsonNode heapLine = takeHeap(heapLeft, label, clients);
+            table.row(
+                label,
+                line.path("protocol").asText(Markdown.NONE),
+                Markdown.number(clients),
+                line.has("closed") ? line.path("closed").asText() : Markdown.NONE,
+                Markdown.number(number(line, "rssBaselineKb") / 1024),
+                Markdown.number(number(line, "rssStartKb") / 1024),
+                Markdown.number(number(line, "rssEndKb") / 1024),
+                Markdown.number(number(line, "rssPerConnectionBytes") / 1024),
+                null == heapLine ? Markdown.NONE : Markdown.number(number(heapLine, "heapPerConnectionBytes") / 1024),
+                null == heapLine ? Markdown.NONE : topClasses(heapLine));
+        }
+        for (final JsonNode heapLine : heapLeft)
+        {
+            table.row(
+                heapLine.path("label").asText(),
+                Markdown.NONE,
+                Markdown.number(heapLine.path("clients").asInt()),
+                Markdown.NONE,
+                Markdown.NONE,
+                Markdown.NONE,
+                Markdown.NONE,
+                Markdown.NONE,
+                Markdown.number(number(heapLine, "heapPerConnectionBytes") / 1024),
+                topClasses(heapLine));
+        }
+        out.append(table.render()).append('\n');
+    }
+
+    private static String loss(final Step step)
+    {
+        return Markdown.number(step.loss) + (step.closed > 0 ? " (" + step.closed + " closed)" : "");
+    }
+
+    private static JsonNode takeHeap(final List<JsonNode> heapLeft, final String label, final int clients)
+    {
+        JsonNode match = null;
+        for (final JsonNode line : heapLeft)
+        {
+            if (label.equals(line.path("label").asText()) &&
+                (null == match || line.path("clients").asInt() == clients))
+            {
+                match = line;
+            }
+        }
+        if (null != match)
+        {
+            heapLeft.remove(match);
+        }
+        return match;
+    }
+
+    private static String topClasses(final JsonNode heapLine)
+    {
+        final List<String> classes = new ArrayList<>();
+        for (final JsonNode entry : heapLine.path("top"))
+        {
+            if (classes.size() == 3)
+            {
+                break;
+            }
+            classes.add("`" + entry.path("class").asText() + "` " +
+                Markdown.number(entry.path("bytes").asDouble() / 1024) + " KB");
+        }
+        return classes.isEmpty() ? Markdown.NONE : String.join(", ", classes);
+    }
+
+    private static String sources(final Map<String, List<Step>> byServer)
+    {
+        return byServer.values().stream().flatMap(List::stream).map((s) -> "`e2e/" + s.source + "`").distinct()
+            .collect(Collectors.joining(", "));
+    }
+
+    /**
+     * Servers in {@link #SERVER_ORDER}, then alphabetically.
+     */
+    static int compareServers(final String a, final String b)
+    {
+        final int i = SERVER_ORDER.indexOf(a.toLowerCase(Locale.ROOT));
+        final int j = SERVER_ORDER.indexOf(b.toLowerCase(Locale.ROOT));
+        final int x = i < 0 ? SERVER_ORDER.size() : i;
+        final int y = j < 0 ? SERVER_ORDER.size() : j;
+        return x != y ? Integer.compare(x, y) : a.compareTo(b);
+    }
+}
