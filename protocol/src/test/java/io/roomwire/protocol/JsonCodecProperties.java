@@ -542,7 +542,10 @@ class JsonCodecProperties
 
     private Arbitrary<String> object(final int depth, final boolean topLevel)
     {
-        final Arbitrary<String> name = jsonString().filter((quoted) -> !topLevel || !quoted.equals("\"author\""));
+        // At the top level a "type" naming a client message ({"type":"typing"}) makes it that message, not a seed-form
+        // publish: such objects are covered by the typed examples, not by this generator.
+        final Arbitrary<String> name = jsonString()
+            .filter((quoted) -> !topLevel || !(quoted.equals("\"author\"") || quoted.equals("\"type\"")));
         final Arbitrary<String> member = Combinators.combine(name, whitespace(), whitespace(), value(depth))
             .as((key, before, after, value) -> before + key + after + ":" + before + value + after);
 
