@@ -3,8 +3,8 @@
 # InProcessLatency harness into OUTDIR/latency/<run>.json (+ .txt, its printed output). BenchmarkReport reads both.
 #
 # usage: benchmarks/jmh.sh quick|full|smoke OUTDIR
-#   quick  1 fork, 3 warm-up x 1 s, 8 measured x 1 s; presence at 10k users only; latency at 100k and 10k msgs/s,
-#          2 s warm-up + 5 s measured each. About 4-5 minutes on 2 cores.
+#   quick  1 fork, 2 warm-up x 1 s, 5 measured x 1 s; presence at 10k users only; latency at 100k and 10k msgs/s,
+#          2 s warm-up + 5 s measured each. About 3-4 minutes on 2 cores.
 #   full   the settings of docs/benchmarks.md: each class's own @Warmup/@Measurement/@Fork (3 x 2 s warm-up,
 #          5 x 2 s measured, 1 fork); presence at 10k and 1M users; latency at 100k and 10k msgs/s, 5 s + 10 s.
 #          About 15-20 minutes (setting up 1M presence sessions takes 30-60 s per trial).
@@ -39,7 +39,7 @@ OPENS=(--add-opens java.base/jdk.internal.misc=ALL-UNNAMED)
 
 case "$MODE" in
     quick)
-        JMH_ARGS=(-f 1 -wi 3 -w 1s -i 8 -r 1s -foe true)
+        JMH_ARGS=(-f 1 -wi 2 -w 1s -i 5 -r 1s -foe true)
         PRESENCE_PARAMS=(-p users=10000)
         LATENCY_RATES="100000 10000"; LATENCY_FANOUT=100; LATENCY_WARMUP=2s; LATENCY_MEASURE=5s ;;
     full)
