@@ -3,10 +3,11 @@
 # InProcessLatency harness into OUTDIR/latency/<run>.json (+ .txt, its printed output). BenchmarkReport reads both.
 #
 # usage: benchmarks/jmh.sh quick|full|smoke OUTDIR
-#   quick  1 fork, 2 warm-up x 1 s, 5 measured x 1 s; presence at 10k users only; latency at 100k and 10k msgs/s,
-#          2 s warm-up + 5 s measured each. About 3-4 minutes on 2 cores.
+#   quick  1 fork, 2 warm-up x 1 s, 5 measured x 1 s; presence at 10k users only; latency at 100k msgs/s, the engine
+#          on its own thread and invoked by the embedder, 2 s warm-up + 5 s measured each. About 3-4 minutes on 2 cores.
 #   full   the settings of docs/benchmarks.md: each class's own @Warmup/@Measurement/@Fork (3 x 2 s warm-up,
-#          5 x 2 s measured, 1 fork); presence at 10k and 1M users; latency at 100k and 10k msgs/s, 5 s + 10 s.
+#          5 x 2 s measured, 1 fork); presence at 10k and 1M users; latency at 100k and 10k msgs/s, engine thread and
+#          invoker, 5 s + 10 s.
 #          About 15-20 minutes (setting up 1M presence sessions takes 30-60 s per trial).
 #   smoke  1 fork, no warm-up, one 100 ms iteration of each benchmark; presence at 10k users; latency 10k msgs/s to
 #          10 receivers for 500 ms. Checks that everything runs, measures nothing. Fails on the first benchmark error.
@@ -41,15 +42,17 @@ case "$MODE" in
     quick)
         JMH_ARGS=(-f 1 -wi 2 -w 1s -i 5 -r 1s -foe true)
         PRESENCE_PARAMS=(-p users=10000)
-        LATENCY_RATES="100000 10000"; LATENCY_FANOUT=100; LATENCY_WARMUP=2s; LATENCY_MEASURE=5s ;;
+        LATENCY_RATES="100000"; LATENCY_ENGINES="thread invoker"; LATENCY_FANOUT=100; LATENCY_WARMUP=2s
+        LATENCY_MEASURE=5s ;;
     full)
         JMH_ARGS=(-foe true)
         PRESENCE_PARAMS=(-p users=10000,1000000)
-        LATENCY_RATES="100000 10000"; LATENCY_FANOUT=100; LATENCY_WARMUP=5s; LATENCY_MEASURE=10s ;;
+        LATENCY_RATES="100000 10000"; LATENCY_ENGINES="thread invoker"; LATENCY_FANOUT=100; LATENCY_WARMUP=5s
+        LATENCY_MEASURE=10s ;;
     smoke)
         JMH_ARGS=(-f 1 -wi 0 -i 1 -r 100ms -foe true)
         PRESENCE_PARAMS=(-p users=10000)
-        LATENCY_RATES="10000"; LATENCY_FANOUT=10; LATENCY_WARMUP=0s; LATENCY_MEASURE=500ms ;;
+        LATENCY_RATES="10000"; LATENCY_ENGINES="thread"; LATENCY_FANOUT=10; LATENCY_WARMUP=0s; LATENCY_MEASURE=500ms ;;
     *)
         usage ;;
 esac
@@ -106,9 +109,11 @@ done
 
 if [ "$LATENCY" = 1 ]; then
     for rate in $LATENCY_RATES; do
+      for engine in $LATENCY_ENGINES; do
         for run in $(seq 1 "$RUNS"); do
-            name=rate-$rate-fanout-$LATENCY_FANOUT-run$run
+            name=rate-$rate-fanout-$LATENCY_FANOUT-$engine-run$run
             cmd=("$JAVA" "${OPENS[@]}" -Droomwire.latency.rate="$rate" -Droomwire.latency.fanout="$LATENCY_FANOUT"
+                -Droomwire.latency.engine="$engine"
                 -Droomwire.latency.warmup="$LATENCY_WARMUP" -Droomwire.latency.measure="$LATENCY_MEASURE"
                 -Droomwire.latency.result.file="$OUT/latency/$name.json"
                 -cp "$JAR" io.roomwire.benchmarks.InProcessLatency)
@@ -129,6 +134,7 @@ if [ "$LATENCY" = 1 ]; then
             echo "latency-$name ${took}s exit=$status" >> "$OUT/jmh/timings.txt"
             log "latency $name took ${took} s"
         done
+      done
     done
 fi
 

@@ -13,6 +13,7 @@ import io.roomwire.protocol.codec.PayloadFormat;
 import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
 import org.agrona.SystemUtil;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -38,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  * message, one clock read per message (on this VM a clock read costs 35-60 ns, too much to pay per delivery at 10M
  * deliveries per second). Messages intended during the warm-up are not recorded.
  * <p>
- * The engine thread and the embedder thread each keep a core busy: on a 2-core machine, nothing else should run.
+ * The engine thread and the embedder thread each keep a core busy: on a 2-core machine, nothing else should run. With
+ * {@value #ENGINE_PROP_NAME}{@code =invoker} the embedder thread drives the engine itself through its
+ * {@code AgentInvoker} (publish, invoke, poll), so one core is busy and the other is left to the OS and the JVM.
  * <p>
  * Run with
  * {@code java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar
@@ -108,6 +111,18 @@ public final class InProcessLatency implements SessionHandler
      */
     public static final String RESULT_FILE_PROP_NAME = "roomwire.latency.result.file";
 
+    /**
+     * Who drives the engine: {@code thread} (its own thread under an {@code AgentRunner}, the default) or
+     * {@code invoker} (the embedder's thread, through its {@code AgentInvoker}, between publishing and polling: one
+     * busy thread instead of two, as a trading host that owns its duty cycle would run it).
+     */
+    public static final String ENGINE_PROP_NAME = "roomwire.latency.engine";
+
+    /**
+     * Default: the engine on its own thread.
+     */
+    public static final String ENGINE_DEFAULT = "thread";
+
     static final String ROOM = "latency";
     static final String AUTHOR = "feed";
     static final int MAX_PUBLISHES_PER_POLL = 16;
@@ -148,6 +163,7 @@ public final class InProcessLatency implements SessionHandler
     private long backPressured;
 
     private final int fanout;
+    private AgentInvoker invoker;
 
     private InProcessLatency(final int fanout)
     {
@@ -170,8 +186,9 @@ public final class InProcessLatency implements SessionHandler
         final long measureNs = SystemUtil.getDurationInNanos(MEASURE_PROP_NAME, MEASURE_DEFAULT_NS);
         final String idleStrategy = System.getProperty(Engine.Context.IDLE_STRATEGY_PROP_NAME, IDLE_STRATEGY_DEFAULT);
         final String resultFile = System.getProperty(RESULT_FILE_PROP_NAME);
+        final String engineMode = System.getProperty(ENGINE_PROP_NAME, ENGINE_DEFAULT);
 
-        final Map<String, Object> result = measure(rate, fanout, warmupNs, measureNs, idleStrategy);
+        final Map<String, Object> result = measure(rate, fanout, warmupNs, measureNs, idleStrategy, engineMode);
         if (null != resultFile)
         {
             final Path path = Path.of(resultFile);
@@ -198,31 +215,62 @@ public final class InProcessLatency implements SessionHandler
     public static Map<String, Object> measure(
         final int rate, final int fanout, final long warmupNs, final long measureNs, final String idleStrategy)
     {
+        return measure(rate, fanout, warmupNs, measureNs, idleStrategy, ENGINE_DEFAULT);
+    }
+
+    /**
+     * Run the measurement once and print the results.
+     *
+     * @param rate         messages per second offered.
+     * @param fanout       receiver sessions in the room.
+     * @param warmupNs     warm-up, not recorded.
+     * @param measureNs    measured duration.
+     * @param idleStrategy of the engine thread, by name ({@link Engine.Context#idleStrategy(String)}).
+     * @param engineMode   {@code thread} or {@code invoker} (see {@link #ENGINE_PROP_NAME}).
+     * @return the result, as {@link #measure(int, int, long, long, String)} describes.
+     */
+    public static Map<String, Object> measure(
+        final int rate,
+        final int fanout,
+        final long warmupNs,
+        final long measureNs,
+        final String idleStrategy,
+        final String engineMode)
+    {
         if (rate < 1 || fanout < 1 || measureNs <= 0 || warmupNs < 0)
         {
             throw new IllegalArgumentException("rate, fanout and measure must be positive, warmup not negative");
         }
+        if (!"thread".equals(engineMode) && !"invoker".equals(engineMode))
+        {
+            throw new IllegalArgumentException(ENGINE_PROP_NAME + " must be thread or invoker: " + engineMode);
+        }
+        final boolean isInvoked = "invoker".equals(engineMode);
 
         System.out.println("InProcessLatency: rate=" + rate + " msg/s, fanout=" + fanout + ", warmup=" +
             TimeUnit.NANOSECONDS.toMillis(warmupNs) + " ms, measure=" + TimeUnit.NANOSECONDS.toMillis(measureNs) +
-            " ms, engine idle strategy=" + idleStrategy + ", embedder thread: busy poll");
+            " ms, engine " + (isInvoked ? "invoked by the embedder thread" : "thread idle strategy=" + idleStrategy) +
+            ", embedder thread: busy poll");
         System.out.println("machine: cores=" + Runtime.getRuntime().availableProcessors() + ", JDK " +
             System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + ", " +
             System.getProperty("os.name") + " " + System.getProperty("os.arch"));
 
         final InProcessLatency latency = new InProcessLatency(fanout);
         try (Engine engine = Engine.launch(new Engine.Context()
+            .useAgentInvoker(isInvoked)
             .idleStrategy(Engine.Context.idleStrategy(idleStrategy))
             .maxMembersPerRoom(fanout)
             .historyLength(HISTORY_LENGTH)
             .outboundLength(OUTBOUND_LENGTH)
             .outboundRecords(OUTBOUND_RECORDS)))
         {
+            latency.invoker = engine.invoker();
             final Gateway gateway = engine.newGateway();
             latency.joinReceivers(gateway, fanout);
             final long published = latency.run(gateway, rate, warmupNs, measureNs);
             final Map<String, Object> result = latency.report(
-                engine.engineCounters(), published, rate, fanout, warmupNs, measureNs, idleStrategy);
+                engine.engineCounters(), published, rate, fanout, warmupNs, measureNs,
+                isInvoked ? "invoker" : idleStrategy);
             gateway.close();
             return result;
         }
@@ -242,7 +290,7 @@ public final class InProcessLatency implements SessionHandler
         final long deadlineNs = System.nanoTime() + JOIN_TIMEOUT_NS;
         while (joined < fanout)
         {
-            gateway.poll(this, POLL_LIMIT);
+            poll(gateway);
             if (System.nanoTime() > deadlineNs)
             {
                 throw new IllegalStateException("joined " + joined + " of " + fanout);
@@ -281,13 +329,13 @@ public final class InProcessLatency implements SessionHandler
                 index++;
                 intendedNs = start + (long)(index * intervalNs);
             }
-            gateway.poll(this, POLL_LIMIT);
+            poll(gateway);
         }
 
         final long drainDeadlineNs = System.nanoTime() + DRAIN_TIMEOUT_NS;
         while (System.nanoTime() < drainDeadlineNs)
         {
-            gateway.poll(this, POLL_LIMIT);
+            poll(gateway);
         }
         if (backPressured > 0)
         {
@@ -296,6 +344,18 @@ public final class InProcessLatency implements SessionHandler
         }
 
         return index;
+    }
+
+    /**
+     * One duty cycle of the embedder: the engine's, when this thread drives it, then the gateway's.
+     */
+    private void poll(final Gateway gateway)
+    {
+        if (null != invoker)
+        {
+            invoker.invoke();
+        }
+        gateway.poll(this, POLL_LIMIT);
     }
 
     private Map<String, Object> report(
@@ -336,7 +396,7 @@ public final class InProcessLatency implements SessionHandler
         settings.put("warmupMs", TimeUnit.NANOSECONDS.toMillis(warmupNs));
         settings.put("measureMs", TimeUnit.NANOSECONDS.toMillis(measureNs));
         settings.put("idleStrategy", idleStrategy);
-        settings.put("embedder", "busy poll");
+        settings.put("embedder", null == invoker ? "busy poll" : "busy poll, invokes the engine");
 
         final Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cores", Runtime.getRuntime().availableProcessors());

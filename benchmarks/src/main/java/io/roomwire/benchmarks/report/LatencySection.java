@@ -215,7 +215,7 @@ final class LatencySection
             .forEach((r) -> groups.computeIfAbsent(r.key(), (k) -> new ArrayList<>()).add(r));
 
         final Markdown table = new Markdown(
-            ">rate msgs/s", ">fan-out", "engine idle", ">runs", ">measured", ">achieved msgs/s", ">p50 µs", ">p90 µs",
+            ">rate msgs/s", ">fan-out", "engine (idle strategy, or invoker)", ">runs", ">measured", ">achieved msgs/s", ">p50 µs", ">p90 µs",
             ">p99 µs", ">p99.9 µs", ">p99.99 µs", ">max µs", "valid");
         for (final List<Run> group : groups.values())
         {
