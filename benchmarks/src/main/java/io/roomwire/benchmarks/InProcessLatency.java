@@ -249,7 +249,7 @@ public final class InProcessLatency implements SessionHandler
 
         System.out.println("InProcessLatency: rate=" + rate + " msg/s, fanout=" + fanout + ", warmup=" +
             TimeUnit.NANOSECONDS.toMillis(warmupNs) + " ms, measure=" + TimeUnit.NANOSECONDS.toMillis(measureNs) +
-            " ms, engine " + (isInvoked ? "invoked by the embedder thread" : "thread idle strategy=" + idleStrategy) +
+            " ms, " + (isInvoked ? "engine invoked by the embedder thread" : "engine idle strategy=" + idleStrategy) +
             ", embedder thread: busy poll");
         System.out.println("machine: cores=" + Runtime.getRuntime().availableProcessors() + ", JDK " +
             System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + ", " +
