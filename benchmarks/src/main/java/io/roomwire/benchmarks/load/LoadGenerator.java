@@ -246,7 +246,7 @@ public final class LoadGenerator
             final int publisher = rank < publishersPerRoom ? rank * roomCount + room : -1;
             final String path = pathTemplate.replace("{room}", roomPrefix + room) +
                 (null == token ? "" : (pathTemplate.contains("?") ? "&" : "?") + "token=" + token);
-            clients[i] = new WsClient(i, room, publisher, publisherCount, host, port, path);
+            clients[i] = new WsClient(i, room, publisher, roomCount, publishersPerRoom, host, port, path);
             if (publisher >= 0)
             {
                 publishers[publisher] = clients[i];

@@ -780,10 +780,11 @@ final class ReceiverLoop implements Runnable
                 b[i + 4] == ':')
             {
                 final long counter = parseLong(b, i + 5, end);
-                final long[] next = client.nextCounterByPublisher;
-                if (parseEnd > 0 && publisher >= 0 && publisher < next.length)
+                final long[] next = client.nextCounterByRank;
+                final long rank = publisher / client.rooms;
+                if (parseEnd > 0 && publisher >= 0 && publisher % client.rooms == client.room && rank < next.length)
                 {
-                    final int p = (int)publisher;
+                    final int p = (int)rank;
                     final long expected = next[p];
                     if (expected >= 0 && counter != expected)
                     {

@@ -12,7 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One WebSocket client connection of the load generator: its socket, the state of its handshake, the bytes of a
- * frame cut by the end of a read, a fragmented message being reassembled, and the last counter seen per publisher.
+ * frame cut by the end of a read, a fragmented message being reassembled, and the next counter expected from each
+ * publisher of its room.
  * <p>
  * Owned by its {@link ReceiverLoop}'s thread, which connects it, reads it, and writes its handshake, pongs and close
  * replies. A publisher's published frames (and its pongs, handed over by the loop) are written by the {@link Pacer}
@@ -31,6 +32,7 @@ final class WsClient
     final int index;
     final int room;
     final int publisher;
+    final int rooms;
     final byte[] handshakeRequest;
     final String expectedAccept;
 
@@ -42,7 +44,7 @@ final class WsClient
     int fragmentLength;
     int fragmentOpcode = -1;
     ByteBuffer controlOut;
-    long[] nextCounterByPublisher;
+    final long[] nextCounterByRank;
     boolean hasSeenProbe;
     String failure;
 
@@ -52,7 +54,8 @@ final class WsClient
      * @param index      of the client, 0..N-1.
      * @param room       index of its room.
      * @param publisher  index of the publisher it is, or -1 for a receiver only.
-     * @param publishers publishers in all (for the per-publisher counters).
+     * @param rooms      rooms in all: publisher {@code q} is in room {@code q % rooms}, of rank {@code q / rooms}.
+     * @param publishersPerRoom publishers in each room (for the per-publisher counters).
      * @param host       server host, for the {@code Host} header.
      * @param port       server port.
      * @param path       request path and query.
@@ -61,7 +64,8 @@ final class WsClient
         final int index,
         final int room,
         final int publisher,
-        final int publishers,
+        final int rooms,
+        final int publishersPerRoom,
         final String host,
         final int port,
         final String path)
@@ -69,6 +73,7 @@ final class WsClient
         this.index = index;
         this.room = room;
         this.publisher = publisher;
+        this.rooms = rooms;
         final byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
         final String key = Base64.getEncoder().encodeToString(nonce);
@@ -80,8 +85,8 @@ final class WsClient
             "Sec-WebSocket-Key: " + key + "\r\n" +
             "Sec-WebSocket-Version: 13\r\n" +
             "\r\n").getBytes(StandardCharsets.US_ASCII);
-        this.nextCounterByPublisher = new long[publishers];
-        Arrays.fill(nextCounterByPublisher, -1);
+        this.nextCounterByRank = new long[publishersPerRoom];
+        Arrays.fill(nextCounterByRank, -1);
     }
 
     /**
