@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -56,8 +57,22 @@ public final class LoadGenerator
 {
     public static final String HOST_PROP_NAME = "roomwire.load.host";
     public static final String PORT_PROP_NAME = "roomwire.load.port";
-    /** Path template; {@code {room}} is replaced by the room's name. */
+    /**
+     * What the clients speak: {@code ws} (default: RFC 6455 WebSocket, one JSON object per text frame),
+     * {@code socketio} (Socket.IO 4 over a raw WebSocket) or {@code sse} (Server-Sent Events subscribers, with
+     * WebSocket publishers). See {@link Protocol}.
+     */
+    public static final String PROTOCOL_PROP_NAME = "roomwire.load.protocol";
+    /**
+     * Path template; {@code {room}} is replaced by the room's name. Defaults by protocol: {@code /ws/{room}},
+     * {@code /socket.io/?EIO=4&transport=websocket&room={room}}, {@code /events/{room}}.
+     */
     public static final String PATH_PROP_NAME = "roomwire.load.path";
+    /**
+     * In {@code sse} mode, the path template of the publishers, which are WebSocket clients (default
+     * {@code /ws/{room}}); ignored in the other modes, where publishers use {@value #PATH_PROP_NAME}.
+     */
+    public static final String PUBLISH_PATH_PROP_NAME = "roomwire.load.publish.path";
     public static final String ROOM_PREFIX_PROP_NAME = "roomwire.load.room.prefix";
     /** Token, sent as the {@code token} query parameter when set. */
     public static final String TOKEN_PROP_NAME = "roomwire.load.token";
@@ -99,6 +114,8 @@ public final class LoadGenerator
     public static final String RESULTS_PROP_NAME = "roomwire.load.results";
     /** Name of the server under test, in every result line. */
     public static final String LABEL_PROP_NAME = "roomwire.load.label";
+    /** Name of the scenario run (default {@code fanout}), in every result line, for the suite that runs several. */
+    public static final String SCENARIO_PROP_NAME = "roomwire.load.scenario";
     /** Busy share of a selector thread, or of the generator's cores, above which a step is generator-bound. */
     public static final String BUSY_LIMIT_PROP_NAME = "roomwire.load.busy.limit";
     /** Longest wait for connecting, handshakes and the first probe to reach everyone. */
@@ -112,44 +129,49 @@ public final class LoadGenerator
     private static final long SETTLE_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long PROBE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long STEP_LEAD_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final String SOCKET_IO_EVENT_PREFIX = "42[\"message\",";
+    private static final String SOCKET_IO_EVENT_SUFFIX = "]";
     private static final String[] CSV_FIELDS = {
-        "label", "step", "clients", "rooms", "publishers", "payload", "offeredMsgs", "sentMsgs", "offeredDeliveries",
+        "label", "scenario", "protocol", "step", "clients", "rooms", "publishers", "payload", "offeredMsgs", "sentMsgs", "offeredDeliveries",
         "achievedDeliveries", "expected", "received", "loss", "late", "other", "noData", "gaps", "reorders", "closed",
         "p50Us", "p90Us", "p99Us", "p999Us", "maxUs", "genCpu", "genCores", "selectorBusy", "selectorCpu", "pacerCpu",
         "pacerLagP99Us", "rxMBps", "bytesPerRead", "genReadsPerSecond", "serverCpu", "serverRssMb",
         "serverWritesPerSecond", "deliveriesPerServerWrite", "serverContextSwitchesPerSecond", "serverThreads",
         "generatorBound", "spin", "loadAvg"};
 
-    private final String host = System.getProperty(HOST_PROP_NAME, "127.0.0.1");
-    private final int port = Integer.getInteger(PORT_PROP_NAME, 8080);
-    private final String pathTemplate = System.getProperty(PATH_PROP_NAME, "/ws/{room}");
-    private final String roomPrefix = System.getProperty(ROOM_PREFIX_PROP_NAME, "load-");
-    private final String token = System.getProperty(TOKEN_PROP_NAME);
-    private final int clientCount = Integer.getInteger(CLIENTS_PROP_NAME, 1000);
-    private final int roomCount = Integer.getInteger(ROOMS_PROP_NAME, 1);
-    private final int publishersPerRoom = Integer.getInteger(PUBLISHERS_PROP_NAME, 1);
-    private final double[] rates =
-        parseRates(System.getProperty(RATES_PROP_NAME, System.getProperty(RATE_PROP_NAME, "1000")));
-    private final int payloadLength = Integer.getInteger(PAYLOAD_PROP_NAME, 100);
-    private final long prewarmNs = durationNs(PREWARM_PROP_NAME, "10s");
-    private final double prewarmRate = null == System.getProperty(PREWARM_RATE_PROP_NAME) ? rates[0] :
-        parseRates(System.getProperty(PREWARM_RATE_PROP_NAME))[0];
-    private final long warmupNs = durationNs(WARMUP_PROP_NAME, "3s");
-    private final long durationNs = durationNs(DURATION_PROP_NAME, "10s");
-    private final long drainNs = durationNs(DRAIN_PROP_NAME, "5s");
-    private final long stopP99Ns = durationNs(STOP_P99_PROP_NAME, "100ms");
-    private final int connectRate = Integer.getInteger(CONNECT_RATE_PROP_NAME, 2000);
-    private final int selectorCount = Integer.getInteger(SELECTORS_PROP_NAME, 1);
-    private final boolean isSpinning = Boolean.getBoolean(SPIN_PROP_NAME);
-    private final String serverPid = System.getProperty(SERVER_PID_PROP_NAME);
-    private final String resultsFile = System.getProperty(RESULTS_PROP_NAME);
-    private final String label = System.getProperty(LABEL_PROP_NAME, "server");
-    private final double busyLimit = Double.parseDouble(System.getProperty(BUSY_LIMIT_PROP_NAME, "0.9"));
-    private final long setupTimeoutNs = durationNs(SETUP_TIMEOUT_PROP_NAME, "120s");
+    private final Properties properties;
+    private final Protocol protocol;
+    private final String host;
+    private final int port;
+    private final String pathTemplate;
+    private final String publishPathTemplate;
+    private final String roomPrefix;
+    private final String token;
+    private final int clientCount;
+    private final int roomCount;
+    private final int publishersPerRoom;
+    private final double[] rates;
+    private final int payloadLength;
+    private final long prewarmNs;
+    private final double prewarmRate;
+    private final long warmupNs;
+    private final long durationNs;
+    private final long drainNs;
+    private final long stopP99Ns;
+    private final int connectRate;
+    private final int selectorCount;
+    private final boolean isSpinning;
+    private final String serverPid;
+    private final String resultsFile;
+    private final String label;
+    private final String scenario;
+    private final double busyLimit;
+    private final long setupTimeoutNs;
 
-    private final PrintStream out = System.out;
+    private final PrintStream out;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final List<String> tableRows = new ArrayList<>();
+    private final List<Map<String, Object>> results = new ArrayList<>();
     private WsClient[] clients;
     private ReceiverLoop[] loops;
     private Pacer pacer;
@@ -160,11 +182,61 @@ public final class LoadGenerator
      */
     public static void main(final String[] args) throws Exception
     {
-        final int status = new LoadGenerator().run();
+        final int status = new LoadGenerator(System.getProperties(), System.out).run();
         System.exit(status);
     }
 
-    private int run() throws Exception
+    /**
+     * A generator configured by properties of the names of the {@code *_PROP_NAME} constants, for running it from
+     * code (a test, a harness); {@link #main(String[])} passes the system properties.
+     *
+     * @param properties its settings; those not given take their defaults.
+     * @param out        where the settings, progress and the table are printed.
+     * @throws IllegalArgumentException when a setting cannot be parsed.
+     */
+    public LoadGenerator(final Properties properties, final PrintStream out)
+    {
+        this.properties = properties;
+        this.out = out;
+        protocol = Protocol.parse(properties.getProperty(PROTOCOL_PROP_NAME, Protocol.WS.propertyValue()));
+        host = properties.getProperty(HOST_PROP_NAME, "127.0.0.1");
+        port = intProperty(PORT_PROP_NAME, 8080);
+        pathTemplate = properties.getProperty(PATH_PROP_NAME, protocol.defaultPath());
+        publishPathTemplate = protocol == Protocol.SSE ?
+            properties.getProperty(PUBLISH_PATH_PROP_NAME, Protocol.WS.defaultPath()) : pathTemplate;
+        roomPrefix = properties.getProperty(ROOM_PREFIX_PROP_NAME, "load-");
+        token = properties.getProperty(TOKEN_PROP_NAME);
+        clientCount = intProperty(CLIENTS_PROP_NAME, 1000);
+        roomCount = intProperty(ROOMS_PROP_NAME, 1);
+        publishersPerRoom = intProperty(PUBLISHERS_PROP_NAME, 1);
+        rates = parseRates(properties.getProperty(RATES_PROP_NAME, properties.getProperty(RATE_PROP_NAME, "1000")));
+        payloadLength = intProperty(PAYLOAD_PROP_NAME, 100);
+        prewarmNs = durationNs(PREWARM_PROP_NAME, "10s");
+        prewarmRate = null == properties.getProperty(PREWARM_RATE_PROP_NAME) ? rates[0] :
+            parseRates(properties.getProperty(PREWARM_RATE_PROP_NAME))[0];
+        warmupNs = durationNs(WARMUP_PROP_NAME, "3s");
+        durationNs = durationNs(DURATION_PROP_NAME, "10s");
+        drainNs = durationNs(DRAIN_PROP_NAME, "5s");
+        stopP99Ns = durationNs(STOP_P99_PROP_NAME, "100ms");
+        connectRate = intProperty(CONNECT_RATE_PROP_NAME, 2000);
+        selectorCount = intProperty(SELECTORS_PROP_NAME, 1);
+        isSpinning = Boolean.parseBoolean(properties.getProperty(SPIN_PROP_NAME, "false"));
+        serverPid = properties.getProperty(SERVER_PID_PROP_NAME);
+        resultsFile = properties.getProperty(RESULTS_PROP_NAME);
+        label = properties.getProperty(LABEL_PROP_NAME, "server");
+        scenario = properties.getProperty(SCENARIO_PROP_NAME, "fanout");
+        busyLimit = Double.parseDouble(properties.getProperty(BUSY_LIMIT_PROP_NAME, "0.9"));
+        setupTimeoutNs = durationNs(SETUP_TIMEOUT_PROP_NAME, "120s");
+    }
+
+    /**
+     * Connect, probe, then run the steps (or the idle hold); the connections are closed when it returns.
+     *
+     * @return the exit status: 0 when it ran, 1 when setup failed (or in idle mode a client did not stay open), 2 when
+     * the settings do not fit together.
+     * @throws Exception when the generator cannot run at all.
+     */
+    public int run() throws Exception
     {
         printSettings();
         if (publishersPerRoom < 1 || clientCount < roomCount * publishersPerRoom || selectorCount < 1)
@@ -200,13 +272,27 @@ public final class LoadGenerator
         }
     }
 
+    /**
+     * @return the result of each reported step (the pre-warm is not), in order, with the fields of its JSON line;
+     * read after {@link #run()}.
+     */
+    public List<Map<String, Object>> results()
+    {
+        return results;
+    }
+
     private void printSettings()
     {
         out.println("# roomwire load generator");
         final Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put(PROTOCOL_PROP_NAME, protocol.propertyValue());
         settings.put(HOST_PROP_NAME, host);
         settings.put(PORT_PROP_NAME, port);
         settings.put(PATH_PROP_NAME, pathTemplate);
+        if (protocol == Protocol.SSE)
+        {
+            settings.put(PUBLISH_PATH_PROP_NAME, publishPathTemplate);
+        }
         settings.put(ROOM_PREFIX_PROP_NAME, roomPrefix);
         settings.put(TOKEN_PROP_NAME, null == token ? "(none)" : "(set)");
         settings.put(CLIENTS_PROP_NAME, clientCount);
@@ -226,6 +312,7 @@ public final class LoadGenerator
         settings.put(SERVER_PID_PROP_NAME, null == serverPid ? "(none)" : serverPid);
         settings.put(RESULTS_PROP_NAME, null == resultsFile ? "(none)" : resultsFile);
         settings.put(LABEL_PROP_NAME, label);
+        settings.put(SCENARIO_PROP_NAME, scenario);
         settings.put(BUSY_LIMIT_PROP_NAME, busyLimit);
         settings.put(SETUP_TIMEOUT_PROP_NAME, formatMs(setupTimeoutNs));
         settings.forEach((key, value) -> out.println("#   -D" + key + "=" + value));
@@ -244,16 +331,23 @@ public final class LoadGenerator
             final int room = i % roomCount;
             final int rank = i / roomCount;
             final int publisher = rank < publishersPerRoom ? rank * roomCount + room : -1;
-            final String path = pathTemplate.replace("{room}", roomPrefix + room) +
-                (null == token ? "" : (pathTemplate.contains("?") ? "&" : "?") + "token=" + token);
-            clients[i] = new WsClient(i, room, publisher, roomCount, publishersPerRoom, host, port, path);
+            // In SSE mode the publishers of a room stay WebSocket clients: they publish, and receive as members.
+            final Protocol clientProtocol = publisher >= 0 && protocol == Protocol.SSE ? Protocol.WS : protocol;
+            final String template = publisher >= 0 ? publishPathTemplate : pathTemplate;
+            final String path = template.replace("{room}", roomPrefix + room) +
+                (null == token ? "" : (template.contains("?") ? "&" : "?") + "token=" + token);
+            clients[i] = new WsClient(
+                i, room, publisher, roomCount, publishersPerRoom, clientProtocol, host, port, path);
             if (publisher >= 0)
             {
                 publishers[publisher] = clients[i];
             }
         }
 
-        pacer = new Pacer(publishers, roomCount, payloadLength);
+        final boolean isSocketIo = protocol == Protocol.SOCKETIO;
+        pacer = new Pacer(publishers, roomCount, payloadLength,
+            (isSocketIo ? SOCKET_IO_EVENT_PREFIX : "").getBytes(StandardCharsets.US_ASCII),
+            (isSocketIo ? SOCKET_IO_EVENT_SUFFIX : "").getBytes(StandardCharsets.US_ASCII));
         pacer.start();
         final InetSocketAddress address = new InetSocketAddress(host, port);
         loops = new ReceiverLoop[selectorCount];
@@ -381,6 +475,7 @@ public final class LoadGenerator
             final String row = formatRow(result);
             tableRows.add(row);
             out.println(row);
+            results.add(result);
             append(result);
 
             final long loss = (long)result.get("loss");
@@ -546,6 +641,8 @@ public final class LoadGenerator
 
         final Map<String, Object> result = new LinkedHashMap<>();
         result.put("label", label);
+        result.put("scenario", scenario);
+        result.put("protocol", protocol.propertyValue());
         result.put("step", index);
         result.put("clients", memberCount);
         result.put("rooms", roomCount);
@@ -832,9 +929,24 @@ public final class LoadGenerator
         return values;
     }
 
-    static long durationNs(final String propName, final String defaultValue)
+    private int intProperty(final String propName, final int defaultValue)
     {
-        final String text = System.getProperty(propName, defaultValue).trim().toLowerCase(Locale.ROOT);
+        final String text = properties.getProperty(propName);
+        return null == text ? defaultValue : Integer.parseInt(text.trim());
+    }
+
+    private long durationNs(final String propName, final String defaultValue)
+    {
+        return parseDurationNs(properties.getProperty(propName, defaultValue));
+    }
+
+    /**
+     * @param value a duration: a number with {@code ns}, {@code us}, {@code ms}, {@code s} or {@code m}, or seconds.
+     * @return it in nanoseconds.
+     */
+    static long parseDurationNs(final String value)
+    {
+        final String text = value.trim().toLowerCase(Locale.ROOT);
         final String[] suffixes = {"ns", "us", "ms", "s", "m"};
         final double[] scales = {1, 1e3, 1e6, 1e9, 60e9};
         for (int i = 0; i < suffixes.length; i++)

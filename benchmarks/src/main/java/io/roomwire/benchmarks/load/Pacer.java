@@ -21,6 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  * soon as it can be and keeps its intended time, so the delay counts as latency (no coordinated omission). How late
  * the pacer itself was is recorded as the lag histogram. Between messages the thread parks until the next is due.
  * <p>
+ * Socket.IO publishers send each object as the event {@code 42["message",<object>]}: the same bytes, wrapped.
+ * <p>
  * The schedule is one sequence of slots over all publishers (slot {@code k} is message {@code k / P} of publisher
  * {@code k % P}), walked by a cursor, so a wake-up costs what is due, not a pass over every publisher: ten thousand
  * publishers at one message a second each cost no more than one at ten thousand. A publisher whose outbound array is
@@ -58,6 +60,8 @@ final class Pacer implements Runnable
 
     private final WsClient[] publishers;
     private final int payloadLength;
+    private final byte[] messagePrefix;
+    private final byte[] messageSuffix;
     private final byte[][] outArrays;
     private final ByteBuffer[] outViews;
     private final int[] outLengths;
@@ -92,11 +96,21 @@ final class Pacer implements Runnable
      * @param publishers    the publisher connections, indexed by publisher number.
      * @param rooms         how many rooms.
      * @param payloadLength bytes of each published JSON object (at least what {@code t}, {@code p}, {@code n} need).
+     * @param messagePrefix bytes sent before each object (and probe) in the same text frame: {@code 42["message",}
+     *                      for Socket.IO, none for plain WebSocket.
+     * @param messageSuffix bytes sent after it: {@code ]} for Socket.IO.
      */
-    Pacer(final WsClient[] publishers, final int rooms, final int payloadLength)
+    Pacer(
+        final WsClient[] publishers,
+        final int rooms,
+        final int payloadLength,
+        final byte[] messagePrefix,
+        final byte[] messageSuffix)
     {
         this.publishers = publishers;
         this.payloadLength = payloadLength;
+        this.messagePrefix = messagePrefix;
+        this.messageSuffix = messageSuffix;
         this.outArrays = new byte[publishers.length][];
         this.outViews = new ByteBuffer[publishers.length];
         this.outLengths = new int[publishers.length];
@@ -369,7 +383,7 @@ final class Pacer implements Runnable
         final long counter = counters[p];
         final int variable = digits(dueNs) + digits(p) + digits(counter);
         final int padding = Math.max(1, payloadLength - FIXED_LENGTH - variable);
-        final int length = FIXED_LENGTH + variable + padding;
+        final int length = messagePrefix.length + FIXED_LENGTH + variable + padding + messageSuffix.length;
         int at = outLengths[p];
         if (!ensureOutCapacity(p, at + Frames.MAX_HEADER_LENGTH + length))
         {
@@ -380,6 +394,7 @@ final class Pacer implements Runnable
         final int mask = nextMask();
         at = Frames.putHeader(out, at, Frames.OPCODE_TEXT, length, mask);
         final int start = at;
+        at = put(out, at, messagePrefix);
         at = put(out, at, T);
         at = putLong(out, at, dueNs);
         at = put(out, at, P);
@@ -393,6 +408,7 @@ final class Pacer implements Runnable
         }
         out[at++] = '"';
         out[at++] = '}';
+        at = put(out, at, messageSuffix);
         Frames.mask(out, start, length, mask);
         outLengths[p] = at;
         markWaiting(p);
@@ -440,10 +456,13 @@ final class Pacer implements Runnable
             if (publisher.isOpen() && !isRoomProbed[publisher.room])
             {
                 isRoomProbed[publisher.room] = true;
-                final byte[] payload = new byte[PROBE.length + digits(round) + 1];
-                int at = put(payload, 0, PROBE);
+                final byte[] payload =
+                    new byte[messagePrefix.length + PROBE.length + digits(round) + 1 + messageSuffix.length];
+                int at = put(payload, 0, messagePrefix);
+                at = put(payload, at, PROBE);
                 at = putLong(payload, at, round);
-                payload[at] = '}';
+                payload[at++] = '}';
+                put(payload, at, messageSuffix);
                 appendControl(p, Frames.OPCODE_TEXT, payload);
             }
         }
