@@ -2,7 +2,9 @@ package io.roomwire.benchmarks.load;
 
 import org.HdrHistogram.Histogram;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -21,9 +23,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * End-to-end load generator for WebSocket pub/sub servers speaking the seed form: {@code N} clients on
- * {@code /ws/{room}} in {@code R} rooms, {@code P} publishers per room publishing at an open-loop rate, every member
- * (the sender included) receiving every message of its room.
+ * End-to-end load generator for pub/sub servers: {@code N} clients in {@code R} rooms, {@code P} publishers per room
+ * publishing at an open-loop rate, every member (the sender included) receiving every message of its room. The
+ * clients speak the seed form over WebSocket on {@code /ws/{room}} by default, or ({@value #PROTOCOL_PROP_NAME})
+ * Socket.IO 4 over a raw WebSocket, or Server-Sent Events on {@code /events/{room}} with WebSocket publishers (see
+ * {@link Protocol}).
  * <p>
  * One JVM, non-blocking {@link java.nio.channels.SocketChannel}s, a hand-written RFC 6455 client: one or two
  * {@link ReceiverLoop} selector threads read every connection and time every delivery; one {@link Pacer} thread writes
@@ -44,14 +48,22 @@ import java.util.concurrent.locks.LockSupport;
  * p99 above {@value #STOP_P99_PROP_NAME}. A step in which a selector thread was busy, or the generator used its
  * cores, more than {@value #BUSY_LIMIT_PROP_NAME} of the window is flagged {@code generator-bound}: the generator may
  * have limited it. Each step is printed as a table row and appended as a JSON line to {@value #RESULTS_PROP_NAME}
- * (and as a CSV line beside it).
+ * (and as a CSV line beside it), with the {@value #LABEL_PROP_NAME}, {@value #SCENARIO_PROP_NAME} and protocol.
+ * <p>
+ * Idle mode ({@value #IDLE_PROP_NAME}): after connecting and probing, nothing is published; every connection is held
+ * open for the given time, the server's RSS is read at the start and the end of the hold, the hook
+ * ({@value #IDLE_HOOK_PROP_NAME}) runs halfway, and one JSON line
+ * {@code {"label","scenario":"idle","protocol","clients","rssBaselineKb","rssStartKb","rssEndKb",
+ * "rssPerConnectionBytes","closed","failed","openAtEnd","holdSeconds"}} is appended to the results file (no CSV line);
+ * the exit status is 0 only when every client connected and stayed open.
  * <p>
  * Run with {@code java -cp benchmarks/target/benchmarks.jar io.roomwire.benchmarks.load.LoadGenerator} and system
- * properties ({@code -Dname=value}); every property and its value is printed at start. Durations take {@code ms},
- * {@code s}, {@code m} suffixes.
+ * properties ({@code -Dname=value}), or from code with {@link #LoadGenerator(Properties, PrintStream)},
+ * {@link #run()} and {@link #results()}; every property and its value is printed at start. Durations take
+ * {@code ms}, {@code s}, {@code m} suffixes.
  * <p>
- * Not thread safe: the controller runs on the main thread and talks to the loops and the pacer through their
- * documented cross-thread methods.
+ * Not thread safe: the controller runs on the thread that calls {@link #run()} and talks to the loops and the pacer
+ * through their documented cross-thread methods.
  */
 public final class LoadGenerator
 {
@@ -120,6 +132,22 @@ public final class LoadGenerator
     public static final String BUSY_LIMIT_PROP_NAME = "roomwire.load.busy.limit";
     /** Longest wait for connecting, handshakes and the first probe to reach everyone. */
     public static final String SETUP_TIMEOUT_PROP_NAME = "roomwire.load.setup.timeout";
+    /**
+     * Idle mode when set (a duration): connect and probe every client, publish nothing, hold every connection open
+     * this long, and report the server's RSS at the start and end of the hold (one JSON line, scenario {@code idle}).
+     */
+    public static final String IDLE_PROP_NAME = "roomwire.load.idle";
+    /**
+     * Idle mode: the server's RSS in KiB measured before any client connected; with it the result has
+     * {@code (rssEnd - baseline) / clients} as bytes per connection.
+     */
+    public static final String IDLE_BASELINE_RSS_PROP_NAME = "roomwire.load.idle.baseline.rss.kb";
+    /**
+     * Idle mode: an executable run halfway through the hold, while every connection is open, with the server's pid
+     * as its one argument (when {@value #SERVER_PID_PROP_NAME} is set); waited for, its output printed. For a heap
+     * histogram of a JVM server: a script running {@code jcmd "$1" GC.class_histogram}.
+     */
+    public static final String IDLE_HOOK_PROP_NAME = "roomwire.load.idle.hook";
 
     /**
      * Share of the offered deliveries a step must achieve, in its measured window, to count as sustained: below it the
@@ -129,6 +157,7 @@ public final class LoadGenerator
     private static final long SETTLE_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long PROBE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long STEP_LEAD_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long IDLE_REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
     private static final String SOCKET_IO_EVENT_PREFIX = "42[\"message\",";
     private static final String SOCKET_IO_EVENT_SUFFIX = "]";
     private static final String[] CSV_FIELDS = {
@@ -167,6 +196,9 @@ public final class LoadGenerator
     private final String scenario;
     private final double busyLimit;
     private final long setupTimeoutNs;
+    private final long idleNs;
+    private final long idleBaselineRssKb;
+    private final String idleHook;
 
     private final PrintStream out;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -227,6 +259,10 @@ public final class LoadGenerator
         scenario = properties.getProperty(SCENARIO_PROP_NAME, "fanout");
         busyLimit = Double.parseDouble(properties.getProperty(BUSY_LIMIT_PROP_NAME, "0.9"));
         setupTimeoutNs = durationNs(SETUP_TIMEOUT_PROP_NAME, "120s");
+        idleNs = null == properties.getProperty(IDLE_PROP_NAME) ? 0 : durationNs(IDLE_PROP_NAME, "0");
+        idleBaselineRssKb = null == properties.getProperty(IDLE_BASELINE_RSS_PROP_NAME) ? -1 :
+            Long.parseLong(properties.getProperty(IDLE_BASELINE_RSS_PROP_NAME).trim());
+        idleHook = properties.getProperty(IDLE_HOOK_PROP_NAME);
     }
 
     /**
@@ -251,6 +287,10 @@ public final class LoadGenerator
             if (!connect() || !probe())
             {
                 return 1;
+            }
+            if (idleNs > 0)
+            {
+                return holdIdle();
             }
             runSteps();
             return 0;
@@ -315,6 +355,12 @@ public final class LoadGenerator
         settings.put(SCENARIO_PROP_NAME, scenario);
         settings.put(BUSY_LIMIT_PROP_NAME, busyLimit);
         settings.put(SETUP_TIMEOUT_PROP_NAME, formatMs(setupTimeoutNs));
+        settings.put(IDLE_PROP_NAME, idleNs > 0 ? formatMs(idleNs) : "(not set: step mode)");
+        if (idleNs > 0)
+        {
+            settings.put(IDLE_BASELINE_RSS_PROP_NAME, idleBaselineRssKb < 0 ? "(none)" : idleBaselineRssKb);
+            settings.put(IDLE_HOOK_PROP_NAME, null == idleHook ? "(none)" : idleHook);
+        }
         settings.forEach((key, value) -> out.println("#   -D" + key + "=" + value));
         out.println("# cores available " + Runtime.getRuntime().availableProcessors() + " (allowed " +
             cpusAllowed() + "), java " + System.getProperty("java.version") + ", " + System.getProperty("os.name") +
@@ -501,6 +547,144 @@ public final class LoadGenerator
         out.printf(Locale.ROOT,
             "# %s: highest sustained (loss 0, no closes, achieved >= %.0f%% of offered, p99 <= %s): %.0f deliveries/s%n",
             label, KEEPING_UP_SHARE * 100, formatMs(stopP99Ns), bestDeliveries);
+    }
+
+    /**
+     * Idle mode: hold every connection open without publishing, run the hook halfway, and report the server's RSS.
+     *
+     * @return 0 when every client connected and stayed open, else 1.
+     */
+    private int holdIdle() throws IOException
+    {
+        final int openAtStart = openCount();
+        final long rssStartKb = ProcStat.rssKb(serverPid);
+        out.printf(Locale.ROOT, "# idle: holding %d of %d clients open for %s; server RSS at start %s%n", openAtStart,
+            clientCount, formatMs(idleNs), formatKb(rssStartKb));
+        final long startNs = System.nanoTime();
+        holdUntil(startNs + idleNs / 2);
+        if (null != idleHook)
+        {
+            runIdleHook();
+        }
+        holdUntil(startNs + idleNs);
+        final long rssEndKb = ProcStat.rssKb(serverPid);
+
+        int closed = 0;
+        int failed = 0;
+        for (final ReceiverLoop loop : loops)
+        {
+            closed += loop.closedCount();
+            failed += loop.failedCount();
+        }
+        final int openAtEnd = openCount();
+        final Double perConnectionBytes = idleBaselineRssKb < 0 || rssEndKb < 0 ? null :
+            (rssEndKb - idleBaselineRssKb) * 1024.0 / clientCount;
+
+        final Map<String, Object> result = new LinkedHashMap<>();
+        result.put("label", label);
+        result.put("scenario", "idle");
+        result.put("protocol", protocol.propertyValue());
+        result.put("clients", clientCount);
+        result.put("rssBaselineKb", idleBaselineRssKb < 0 ? null : idleBaselineRssKb);
+        result.put("rssStartKb", rssStartKb);
+        result.put("rssEndKb", rssEndKb);
+        result.put("rssPerConnectionBytes", perConnectionBytes);
+        result.put("closed", closed);
+        result.put("failed", failed);
+        result.put("openAtEnd", openAtEnd);
+        result.put("holdSeconds", idleNs / 1e9);
+        results.add(result);
+        appendJson(result);
+
+        out.printf(Locale.ROOT, "# idle: server RSS start %s, end %s, baseline %s: %s per connection%n",
+            formatKb(rssStartKb), formatKb(rssEndKb), formatKb(idleBaselineRssKb),
+            null == perConnectionBytes ? "n/a (no baseline or no server pid)" :
+            String.format(Locale.ROOT, "%.0f bytes", perConnectionBytes));
+        if (openAtEnd == clientCount)
+        {
+            out.printf(Locale.ROOT, "# idle: every one of %d clients stayed open%n", clientCount);
+            return 0;
+        }
+        out.printf(Locale.ROOT, "# idle: only %d of %d clients open at the end: %d did not connect, %d closed (%s)%n",
+            openAtEnd, clientCount, failed, closed, closeSummary());
+        return 1;
+    }
+
+    private void holdUntil(final long deadlineNs)
+    {
+        long nextReportNs = System.nanoTime() + IDLE_REPORT_INTERVAL_NS;
+        long nowNs;
+        while ((nowNs = System.nanoTime()) < deadlineNs)
+        {
+            if (nowNs >= nextReportNs)
+            {
+                out.printf(Locale.ROOT, "#   holding: %d open%n", openCount());
+                nextReportNs += IDLE_REPORT_INTERVAL_NS;
+            }
+            LockSupport.parkNanos(Math.min(deadlineNs, nextReportNs) - nowNs);
+        }
+    }
+
+    private void runIdleHook()
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(idleHook);
+        if (null != serverPid)
+        {
+            command.add(serverPid);
+        }
+        out.println("# idle hook: " + String.join(" ", command) + " (" + openCount() + " clients open)");
+        try
+        {
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+            {
+                String line;
+                while (null != (line = reader.readLine()))
+                {
+                    out.println(line);
+                }
+            }
+            out.println("# idle hook exited with " + process.waitFor());
+        }
+        catch (final IOException ex)
+        {
+            out.println("# idle hook failed: " + ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            out.println("# idle hook interrupted");
+        }
+    }
+
+    private String closeSummary()
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final ReceiverLoop loop : loops)
+        {
+            if (null != loop.firstFailure())
+            {
+                text.append(text.length() == 0 ? "" : "; ").append("first failure: ").append(loop.firstFailure());
+                break;
+            }
+        }
+        for (final WsClient client : clients)
+        {
+            if (client.state() == WsClient.CLOSED && null != client.closeReason)
+            {
+                text.append(text.length() == 0 ? "" : "; ").append("first close: ").append(client.closeReason);
+                break;
+            }
+        }
+        return text.length() == 0 ? "no reason seen" : text.toString();
+    }
+
+    private static String formatKb(final long kb)
+    {
+        return kb < 0 ? "n/a" : kb + " KiB";
     }
 
     private Map<String, Object> runStep(final int index, final double rate, final long warmupNs, final long durationNs)
@@ -766,15 +950,7 @@ public final class LoadGenerator
             return;
         }
 
-        final StringBuilder json = new StringBuilder("{");
-        for (final Map.Entry<String, Object> entry : result.entrySet())
-        {
-            json.append(json.length() == 1 ? "" : ",").append('"').append(entry.getKey()).append("\":")
-                .append(jsonValue(entry.getValue()));
-        }
-        json.append("}\n");
-        final Path jsonPath = Path.of(resultsFile);
-        Files.writeString(jsonPath, json, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        appendJson(result);
 
         final Path csvPath = Path.of(resultsFile.replaceFirst("\\.[A-Za-z]+$", "") + ".csv");
         final StringBuilder csv = new StringBuilder();
@@ -790,6 +966,24 @@ public final class LoadGenerator
         }
         csv.append('\n');
         Files.writeString(csvPath, csv, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private void appendJson(final Map<String, Object> result) throws IOException
+    {
+        if (null == resultsFile)
+        {
+            return;
+        }
+
+        final StringBuilder json = new StringBuilder("{");
+        for (final Map.Entry<String, Object> entry : result.entrySet())
+        {
+            json.append(json.length() == 1 ? "" : ",").append('"').append(entry.getKey()).append("\":")
+                .append(jsonValue(entry.getValue()));
+        }
+        json.append("}\n");
+        final Path jsonPath = Path.of(resultsFile);
+        Files.writeString(jsonPath, json, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     private static String jsonValue(final Object value)

@@ -1103,6 +1103,7 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
         closeReasons.merge(reason, 1, Integer::sum);
         if (wasOpen)
         {
+            client.closeReason = reason;
             closedCount = closedCount + 1;
             closedInStep++;
         }

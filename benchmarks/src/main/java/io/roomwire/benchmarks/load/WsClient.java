@@ -53,6 +53,7 @@ final class WsClient
     final long[] nextCounterByRank;
     boolean hasSeenProbe;
     String failure;
+    String closeReason;
 
     private volatile int state = NEW;
 
