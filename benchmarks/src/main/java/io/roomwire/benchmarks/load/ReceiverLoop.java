@@ -953,18 +953,19 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
         final Step s = currentStep;
         if (null == s || t < s.publishStartNs)
         {
-            late++;
-            return;
+            late++;     // not counted for this step, but still in sequence: a late message is no gap
         }
-
-        delivered++;
-        if (nowNs >= s.measureStartNs && nowNs < s.publishEndNs)
+        else
         {
-            windowDelivered++;
-        }
-        if (t >= s.measureStartNs && t < s.publishEndNs)
-        {
-            histogram.recordValue(Math.min(Math.max(nowNs - t, 1), HIGHEST_TRACKABLE_NS));
+            delivered++;
+            if (nowNs >= s.measureStartNs && nowNs < s.publishEndNs)
+            {
+                windowDelivered++;
+            }
+            if (t >= s.measureStartNs && t < s.publishEndNs)
+            {
+                histogram.recordValue(Math.min(Math.max(nowNs - t, 1), HIGHEST_TRACKABLE_NS));
+            }
         }
 
         // ,"p":<publisher>,"n":<counter>
