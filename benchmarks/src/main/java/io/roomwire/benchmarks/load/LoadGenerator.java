@@ -447,7 +447,8 @@ public final class LoadGenerator
                 {
                     if (client.isPublisher() && !client.isOpen())
                     {
-                        out.println("# publisher " + client.publisher + " did not connect: " + client.failure);
+                        out.println("# publisher " + client.publisher + (null != client.failure ?
+                            " did not connect: " + client.failure : " closed after connecting: " + client.closeReason));
                         return false;
                     }
                 }

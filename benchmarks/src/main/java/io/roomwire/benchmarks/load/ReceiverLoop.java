@@ -1100,18 +1100,25 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
             return;
         }
         final boolean wasOpen = client.state() == WsClient.OPEN;
+        // the reason first: the controller reads it once it sees the state closed (a volatile write)
+        if (wasOpen)
+        {
+            client.closeReason = reason;
+        }
+        else
+        {
+            client.failure = reason;
+        }
         closeQuietly(client);
         closeReasons.merge(reason, 1, Integer::sum);
         if (wasOpen)
         {
-            client.closeReason = reason;
             closedCount = closedCount + 1;
             closedInStep++;
         }
         else
         {
             failedCount = failedCount + 1;
-            client.failure = reason;
             if (null == firstFailure)
             {
                 firstFailure = reason;
