@@ -161,12 +161,12 @@ public final class LoadGenerator
     private static final String SOCKET_IO_EVENT_PREFIX = "42[\"message\",";
     private static final String SOCKET_IO_EVENT_SUFFIX = "]";
     private static final String[] CSV_FIELDS = {
-        "label", "scenario", "protocol", "step", "clients", "rooms", "publishers", "payload", "offeredMsgs", "sentMsgs", "offeredDeliveries",
-        "achievedDeliveries", "expected", "received", "loss", "late", "other", "noData", "gaps", "reorders", "closed",
-        "p50Us", "p90Us", "p99Us", "p999Us", "maxUs", "genCpu", "genCores", "selectorBusy", "selectorCpu", "pacerCpu",
-        "pacerLagP99Us", "rxMBps", "bytesPerRead", "genReadsPerSecond", "serverCpu", "serverRssMb",
-        "serverWritesPerSecond", "deliveriesPerServerWrite", "serverContextSwitchesPerSecond", "serverThreads",
-        "generatorBound", "spin", "loadAvg"};
+        "label", "scenario", "protocol", "step", "clients", "rooms", "publishers", "payload", "offeredMsgs",
+        "sentMsgs", "offeredDeliveries", "achievedDeliveries", "expected", "received", "loss", "late", "other",
+        "noData", "gaps", "reorders", "closed", "p50Us", "p90Us", "p99Us", "p999Us", "maxUs", "genCpu", "genCores",
+        "selectorBusy", "selectorCpu", "pacerCpu", "pacerLagP99Us", "rxMBps", "bytesPerRead", "genReadsPerSecond",
+        "serverCpu", "serverRssMb", "serverWritesPerSecond", "deliveriesPerServerWrite",
+        "serverContextSwitchesPerSecond", "serverThreads", "generatorBound", "spin", "loadAvg"};
 
     private final Properties properties;
     private final Protocol protocol;

@@ -75,7 +75,8 @@ class LoadGeneratorTest
     private static Map<String, Object> runOneStep(final Properties properties) throws Exception
     {
         final ByteArrayOutputStream output = new ByteArrayOutputStream();
-        final LoadGenerator generator = new LoadGenerator(properties, new PrintStream(output, true, StandardCharsets.UTF_8));
+        final LoadGenerator generator =
+            new LoadGenerator(properties, new PrintStream(output, true, StandardCharsets.UTF_8));
         final int status = generator.run();
         final String printed = output.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, printed);
@@ -103,7 +104,8 @@ class LoadGeneratorTest
 
         final List<String> json = Files.readAllLines(dir.resolve("results.jsonl"));
         assertEquals(1, json.size());
-        assertTrue(json.get(0).startsWith("{\"label\":\"test\",\"scenario\":\"fanout\",\"protocol\":\"ws\","), json.get(0));
+        assertTrue(json.get(0).startsWith("{\"label\":\"test\",\"scenario\":\"fanout\",\"protocol\":\"ws\","),
+            json.get(0));
         final List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
         assertTrue(csv.get(0).startsWith("label,scenario,protocol,step,"), csv.get(0));
         assertTrue(csv.get(1).startsWith("test,fanout,ws,1,"), csv.get(1));
@@ -151,7 +153,8 @@ class LoadGeneratorTest
         properties.setProperty(LoadGenerator.IDLE_BASELINE_RSS_PROP_NAME, "1024");
         properties.setProperty(LoadGenerator.IDLE_HOOK_PROP_NAME, "/bin/echo");
         final ByteArrayOutputStream output = new ByteArrayOutputStream();
-        final LoadGenerator generator = new LoadGenerator(properties, new PrintStream(output, true, StandardCharsets.UTF_8));
+        final LoadGenerator generator =
+            new LoadGenerator(properties, new PrintStream(output, true, StandardCharsets.UTF_8));
 
         final int status = generator.run();
         final String printed = output.toString(StandardCharsets.UTF_8);
@@ -172,8 +175,8 @@ class LoadGeneratorTest
 
         final List<String> json = Files.readAllLines(dir.resolve("results.jsonl"));
         assertEquals(1, json.size());
-        assertTrue(json.get(0).startsWith("{\"label\":\"test\",\"scenario\":\"idle\",\"protocol\":\"ws\",\"clients\":5," +
-            "\"rssBaselineKb\":1024,"), json.get(0));
+        assertTrue(json.get(0).startsWith("{\"label\":\"test\",\"scenario\":\"idle\",\"protocol\":\"ws\"," +
+            "\"clients\":5,\"rssBaselineKb\":1024,"), json.get(0));
         assertTrue(Files.notExists(dir.resolve("results.csv")), "no CSV line for idle mode");
     }
 
@@ -185,7 +188,8 @@ class LoadGeneratorTest
         properties.setProperty(LoadGenerator.PATH_PROP_NAME, "/no-such-endpoint/{room}");
         properties.setProperty(LoadGenerator.IDLE_PROP_NAME, "100ms");
         final ByteArrayOutputStream output = new ByteArrayOutputStream();
-        final LoadGenerator generator = new LoadGenerator(properties, new PrintStream(output, true, StandardCharsets.UTF_8));
+        final LoadGenerator generator =
+            new LoadGenerator(properties, new PrintStream(output, true, StandardCharsets.UTF_8));
 
         final int status = generator.run();
         final String printed = output.toString(StandardCharsets.UTF_8);

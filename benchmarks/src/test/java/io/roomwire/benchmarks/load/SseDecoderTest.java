@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SseDecoderTest
 {
     private static final String CONNECTED = "{\"type\":\"system\",\"data\":{\"event\":\"connected\"}}";
-    private static final String RECORD = "{\"type\":\"text\",\"room\":\"load-0\",\"seq\":42,\"data\":{\"t\":123,\"p\":0," +
-        "\"n\":7,\"x\":\"xx\",\"author\":\"guest-1\"},\"timestamp\":1}";
+    private static final String RECORD = "{\"type\":\"text\",\"room\":\"load-0\",\"seq\":42," +
+        "\"data\":{\"t\":123,\"p\":0,\"n\":7,\"x\":\"xx\",\"author\":\"guest-1\"},\"timestamp\":1}";
     private static final String NO_DATA = "(no data)";
 
     /**
