@@ -2,7 +2,9 @@ package io.roomwire.benchmarks.load;
 
 import org.HdrHistogram.Histogram;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -16,13 +18,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * End-to-end load generator for WebSocket pub/sub servers speaking the seed form: {@code N} clients on
- * {@code /ws/{room}} in {@code R} rooms, {@code P} publishers per room publishing at an open-loop rate, every member
- * (the sender included) receiving every message of its room.
+ * End-to-end load generator for pub/sub servers: {@code N} clients in {@code R} rooms, {@code P} publishers per room
+ * publishing at an open-loop rate, every member (the sender included) receiving every message of its room. The
+ * clients speak the seed form over WebSocket on {@code /ws/{room}} by default, or ({@value #PROTOCOL_PROP_NAME})
+ * Socket.IO 4 over a raw WebSocket, or Server-Sent Events on {@code /events/{room}} with WebSocket publishers (see
+ * {@link Protocol}).
  * <p>
  * One JVM, non-blocking {@link java.nio.channels.SocketChannel}s, a hand-written RFC 6455 client: one or two
  * {@link ReceiverLoop} selector threads read every connection and time every delivery; one {@link Pacer} thread writes
@@ -43,21 +48,43 @@ import java.util.concurrent.locks.LockSupport;
  * p99 above {@value #STOP_P99_PROP_NAME}. A step in which a selector thread was busy, or the generator used its
  * cores, more than {@value #BUSY_LIMIT_PROP_NAME} of the window is flagged {@code generator-bound}: the generator may
  * have limited it. Each step is printed as a table row and appended as a JSON line to {@value #RESULTS_PROP_NAME}
- * (and as a CSV line beside it).
+ * (and as a CSV line beside it), with the {@value #LABEL_PROP_NAME}, {@value #SCENARIO_PROP_NAME} and protocol.
+ * <p>
+ * Idle mode ({@value #IDLE_PROP_NAME}): after connecting and probing, nothing is published; every connection is held
+ * open for the given time, the server's RSS is read at the start and the end of the hold, the hook
+ * ({@value #IDLE_HOOK_PROP_NAME}) runs halfway, and one JSON line
+ * {@code {"label","scenario":"idle","protocol","clients","rssBaselineKb","rssStartKb","rssEndKb",
+ * "rssPerConnectionBytes","closed","failed","openAtEnd","holdSeconds"}} is appended to the results file (no CSV line);
+ * the exit status is 0 only when every client connected and stayed open.
  * <p>
  * Run with {@code java -cp benchmarks/target/benchmarks.jar io.roomwire.benchmarks.load.LoadGenerator} and system
- * properties ({@code -Dname=value}); every property and its value is printed at start. Durations take {@code ms},
- * {@code s}, {@code m} suffixes.
+ * properties ({@code -Dname=value}), or from code with {@link #LoadGenerator(Properties, PrintStream)},
+ * {@link #run()} and {@link #results()}; every property and its value is printed at start. Durations take
+ * {@code ms}, {@code s}, {@code m} suffixes.
  * <p>
- * Not thread safe: the controller runs on the main thread and talks to the loops and the pacer through their
- * documented cross-thread methods.
+ * Not thread safe: the controller runs on the thread that calls {@link #run()} and talks to the loops and the pacer
+ * through their documented cross-thread methods.
  */
 public final class LoadGenerator
 {
     public static final String HOST_PROP_NAME = "roomwire.load.host";
     public static final String PORT_PROP_NAME = "roomwire.load.port";
-    /** Path template; {@code {room}} is replaced by the room's name. */
+    /**
+     * What the clients speak: {@code ws} (default: RFC 6455 WebSocket, one JSON object per text frame),
+     * {@code socketio} (Socket.IO 4 over a raw WebSocket) or {@code sse} (Server-Sent Events subscribers, with
+     * WebSocket publishers). See {@link Protocol}.
+     */
+    public static final String PROTOCOL_PROP_NAME = "roomwire.load.protocol";
+    /**
+     * Path template; {@code {room}} is replaced by the room's name. Defaults by protocol: {@code /ws/{room}},
+     * {@code /socket.io/?EIO=4&transport=websocket&room={room}}, {@code /events/{room}}.
+     */
     public static final String PATH_PROP_NAME = "roomwire.load.path";
+    /**
+     * In {@code sse} mode, the path template of the publishers, which are WebSocket clients (default
+     * {@code /ws/{room}}); ignored in the other modes, where publishers use {@value #PATH_PROP_NAME}.
+     */
+    public static final String PUBLISH_PATH_PROP_NAME = "roomwire.load.publish.path";
     public static final String ROOM_PREFIX_PROP_NAME = "roomwire.load.room.prefix";
     /** Token, sent as the {@code token} query parameter when set. */
     public static final String TOKEN_PROP_NAME = "roomwire.load.token";
@@ -99,10 +126,28 @@ public final class LoadGenerator
     public static final String RESULTS_PROP_NAME = "roomwire.load.results";
     /** Name of the server under test, in every result line. */
     public static final String LABEL_PROP_NAME = "roomwire.load.label";
+    /** Name of the scenario run (default {@code fanout}), in every result line, for the suite that runs several. */
+    public static final String SCENARIO_PROP_NAME = "roomwire.load.scenario";
     /** Busy share of a selector thread, or of the generator's cores, above which a step is generator-bound. */
     public static final String BUSY_LIMIT_PROP_NAME = "roomwire.load.busy.limit";
     /** Longest wait for connecting, handshakes and the first probe to reach everyone. */
     public static final String SETUP_TIMEOUT_PROP_NAME = "roomwire.load.setup.timeout";
+    /**
+     * Idle mode when set (a duration): connect and probe every client, publish nothing, hold every connection open
+     * this long, and report the server's RSS at the start and end of the hold (one JSON line, scenario {@code idle}).
+     */
+    public static final String IDLE_PROP_NAME = "roomwire.load.idle";
+    /**
+     * Idle mode: the server's RSS in KiB measured before any client connected; with it the result has
+     * {@code (rssEnd - baseline) / clients} as bytes per connection.
+     */
+    public static final String IDLE_BASELINE_RSS_PROP_NAME = "roomwire.load.idle.baseline.rss.kb";
+    /**
+     * Idle mode: an executable run halfway through the hold, while every connection is open, with the server's pid
+     * as its one argument (when {@value #SERVER_PID_PROP_NAME} is set); waited for, its output printed. For a heap
+     * histogram of a JVM server: a script running {@code jcmd "$1" GC.class_histogram}.
+     */
+    public static final String IDLE_HOOK_PROP_NAME = "roomwire.load.idle.hook";
 
     /**
      * Share of the offered deliveries a step must achieve, in its measured window, to count as sustained: below it the
@@ -112,44 +157,53 @@ public final class LoadGenerator
     private static final long SETTLE_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long PROBE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long STEP_LEAD_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long IDLE_REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final String SOCKET_IO_EVENT_PREFIX = "42[\"message\",";
+    private static final String SOCKET_IO_EVENT_SUFFIX = "]";
     private static final String[] CSV_FIELDS = {
-        "label", "step", "clients", "rooms", "publishers", "payload", "offeredMsgs", "sentMsgs", "offeredDeliveries",
-        "achievedDeliveries", "expected", "received", "loss", "late", "other", "noData", "gaps", "reorders", "closed",
-        "p50Us", "p90Us", "p99Us", "p999Us", "maxUs", "genCpu", "genCores", "selectorBusy", "selectorCpu", "pacerCpu",
-        "pacerLagP99Us", "rxMBps", "bytesPerRead", "genReadsPerSecond", "serverCpu", "serverRssMb",
-        "serverWritesPerSecond", "deliveriesPerServerWrite", "serverContextSwitchesPerSecond", "serverThreads",
-        "generatorBound", "spin", "loadAvg"};
+        "label", "scenario", "protocol", "step", "clients", "rooms", "publishers", "payload", "offeredMsgs",
+        "sentMsgs", "offeredDeliveries", "achievedDeliveries", "expected", "received", "loss", "late", "other",
+        "noData", "gaps", "reorders", "closed", "p50Us", "p90Us", "p99Us", "p999Us", "maxUs", "genCpu", "genCores",
+        "selectorBusy", "selectorCpu", "pacerCpu", "pacerLagP99Us", "rxMBps", "bytesPerRead", "genReadsPerSecond",
+        "serverCpu", "serverRssMb", "serverWritesPerSecond", "deliveriesPerServerWrite",
+        "serverContextSwitchesPerSecond", "serverThreads", "generatorBound", "spin", "loadAvg"};
 
-    private final String host = System.getProperty(HOST_PROP_NAME, "127.0.0.1");
-    private final int port = Integer.getInteger(PORT_PROP_NAME, 8080);
-    private final String pathTemplate = System.getProperty(PATH_PROP_NAME, "/ws/{room}");
-    private final String roomPrefix = System.getProperty(ROOM_PREFIX_PROP_NAME, "load-");
-    private final String token = System.getProperty(TOKEN_PROP_NAME);
-    private final int clientCount = Integer.getInteger(CLIENTS_PROP_NAME, 1000);
-    private final int roomCount = Integer.getInteger(ROOMS_PROP_NAME, 1);
-    private final int publishersPerRoom = Integer.getInteger(PUBLISHERS_PROP_NAME, 1);
-    private final double[] rates =
-        parseRates(System.getProperty(RATES_PROP_NAME, System.getProperty(RATE_PROP_NAME, "1000")));
-    private final int payloadLength = Integer.getInteger(PAYLOAD_PROP_NAME, 100);
-    private final long prewarmNs = durationNs(PREWARM_PROP_NAME, "10s");
-    private final double prewarmRate = null == System.getProperty(PREWARM_RATE_PROP_NAME) ? rates[0] :
-        parseRates(System.getProperty(PREWARM_RATE_PROP_NAME))[0];
-    private final long warmupNs = durationNs(WARMUP_PROP_NAME, "3s");
-    private final long durationNs = durationNs(DURATION_PROP_NAME, "10s");
-    private final long drainNs = durationNs(DRAIN_PROP_NAME, "5s");
-    private final long stopP99Ns = durationNs(STOP_P99_PROP_NAME, "100ms");
-    private final int connectRate = Integer.getInteger(CONNECT_RATE_PROP_NAME, 2000);
-    private final int selectorCount = Integer.getInteger(SELECTORS_PROP_NAME, 1);
-    private final boolean isSpinning = Boolean.getBoolean(SPIN_PROP_NAME);
-    private final String serverPid = System.getProperty(SERVER_PID_PROP_NAME);
-    private final String resultsFile = System.getProperty(RESULTS_PROP_NAME);
-    private final String label = System.getProperty(LABEL_PROP_NAME, "server");
-    private final double busyLimit = Double.parseDouble(System.getProperty(BUSY_LIMIT_PROP_NAME, "0.9"));
-    private final long setupTimeoutNs = durationNs(SETUP_TIMEOUT_PROP_NAME, "120s");
+    private final Properties properties;
+    private final Protocol protocol;
+    private final String host;
+    private final int port;
+    private final String pathTemplate;
+    private final String publishPathTemplate;
+    private final String roomPrefix;
+    private final String token;
+    private final int clientCount;
+    private final int roomCount;
+    private final int publishersPerRoom;
+    private final double[] rates;
+    private final int payloadLength;
+    private final long prewarmNs;
+    private final double prewarmRate;
+    private final long warmupNs;
+    private final long durationNs;
+    private final long drainNs;
+    private final long stopP99Ns;
+    private final int connectRate;
+    private final int selectorCount;
+    private final boolean isSpinning;
+    private final String serverPid;
+    private final String resultsFile;
+    private final String label;
+    private final String scenario;
+    private final double busyLimit;
+    private final long setupTimeoutNs;
+    private final long idleNs;
+    private final long idleBaselineRssKb;
+    private final String idleHook;
 
-    private final PrintStream out = System.out;
+    private final PrintStream out;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final List<String> tableRows = new ArrayList<>();
+    private final List<Map<String, Object>> results = new ArrayList<>();
     private WsClient[] clients;
     private ReceiverLoop[] loops;
     private Pacer pacer;
@@ -160,11 +214,65 @@ public final class LoadGenerator
      */
     public static void main(final String[] args) throws Exception
     {
-        final int status = new LoadGenerator().run();
+        final int status = new LoadGenerator(System.getProperties(), System.out).run();
         System.exit(status);
     }
 
-    private int run() throws Exception
+    /**
+     * A generator configured by properties of the names of the {@code *_PROP_NAME} constants, for running it from
+     * code (a test, a harness); {@link #main(String[])} passes the system properties.
+     *
+     * @param properties its settings; those not given take their defaults.
+     * @param out        where the settings, progress and the table are printed.
+     * @throws IllegalArgumentException when a setting cannot be parsed.
+     */
+    public LoadGenerator(final Properties properties, final PrintStream out)
+    {
+        this.properties = properties;
+        this.out = out;
+        protocol = Protocol.parse(properties.getProperty(PROTOCOL_PROP_NAME, Protocol.WS.propertyValue()));
+        host = properties.getProperty(HOST_PROP_NAME, "127.0.0.1");
+        port = intProperty(PORT_PROP_NAME, 8080);
+        pathTemplate = properties.getProperty(PATH_PROP_NAME, protocol.defaultPath());
+        publishPathTemplate = protocol == Protocol.SSE ?
+            properties.getProperty(PUBLISH_PATH_PROP_NAME, Protocol.WS.defaultPath()) : pathTemplate;
+        roomPrefix = properties.getProperty(ROOM_PREFIX_PROP_NAME, "load-");
+        token = properties.getProperty(TOKEN_PROP_NAME);
+        clientCount = intProperty(CLIENTS_PROP_NAME, 1000);
+        roomCount = intProperty(ROOMS_PROP_NAME, 1);
+        publishersPerRoom = intProperty(PUBLISHERS_PROP_NAME, 1);
+        rates = parseRates(properties.getProperty(RATES_PROP_NAME, properties.getProperty(RATE_PROP_NAME, "1000")));
+        payloadLength = intProperty(PAYLOAD_PROP_NAME, 100);
+        prewarmNs = durationNs(PREWARM_PROP_NAME, "10s");
+        prewarmRate = null == properties.getProperty(PREWARM_RATE_PROP_NAME) ? rates[0] :
+            parseRates(properties.getProperty(PREWARM_RATE_PROP_NAME))[0];
+        warmupNs = durationNs(WARMUP_PROP_NAME, "3s");
+        durationNs = durationNs(DURATION_PROP_NAME, "10s");
+        drainNs = durationNs(DRAIN_PROP_NAME, "5s");
+        stopP99Ns = durationNs(STOP_P99_PROP_NAME, "100ms");
+        connectRate = intProperty(CONNECT_RATE_PROP_NAME, 2000);
+        selectorCount = intProperty(SELECTORS_PROP_NAME, 1);
+        isSpinning = Boolean.parseBoolean(properties.getProperty(SPIN_PROP_NAME, "false"));
+        serverPid = properties.getProperty(SERVER_PID_PROP_NAME);
+        resultsFile = properties.getProperty(RESULTS_PROP_NAME);
+        label = properties.getProperty(LABEL_PROP_NAME, "server");
+        scenario = properties.getProperty(SCENARIO_PROP_NAME, "fanout");
+        busyLimit = Double.parseDouble(properties.getProperty(BUSY_LIMIT_PROP_NAME, "0.9"));
+        setupTimeoutNs = durationNs(SETUP_TIMEOUT_PROP_NAME, "120s");
+        idleNs = null == properties.getProperty(IDLE_PROP_NAME) ? 0 : durationNs(IDLE_PROP_NAME, "0");
+        idleBaselineRssKb = null == properties.getProperty(IDLE_BASELINE_RSS_PROP_NAME) ? -1 :
+            Long.parseLong(properties.getProperty(IDLE_BASELINE_RSS_PROP_NAME).trim());
+        idleHook = properties.getProperty(IDLE_HOOK_PROP_NAME);
+    }
+
+    /**
+     * Connect, probe, then run the steps (or the idle hold); the connections are closed when it returns.
+     *
+     * @return the exit status: 0 when it ran, 1 when setup failed (or in idle mode a client did not stay open), 2 when
+     * the settings do not fit together.
+     * @throws Exception when the generator cannot run at all.
+     */
+    public int run() throws Exception
     {
         printSettings();
         if (publishersPerRoom < 1 || clientCount < roomCount * publishersPerRoom || selectorCount < 1)
@@ -179,6 +287,10 @@ public final class LoadGenerator
             if (!connect() || !probe())
             {
                 return 1;
+            }
+            if (idleNs > 0)
+            {
+                return holdIdle();
             }
             runSteps();
             return 0;
@@ -200,13 +312,27 @@ public final class LoadGenerator
         }
     }
 
+    /**
+     * @return the result of each reported step (the pre-warm is not), in order, with the fields of its JSON line;
+     * read after {@link #run()}.
+     */
+    public List<Map<String, Object>> results()
+    {
+        return results;
+    }
+
     private void printSettings()
     {
         out.println("# roomwire load generator");
         final Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put(PROTOCOL_PROP_NAME, protocol.propertyValue());
         settings.put(HOST_PROP_NAME, host);
         settings.put(PORT_PROP_NAME, port);
         settings.put(PATH_PROP_NAME, pathTemplate);
+        if (protocol == Protocol.SSE)
+        {
+            settings.put(PUBLISH_PATH_PROP_NAME, publishPathTemplate);
+        }
         settings.put(ROOM_PREFIX_PROP_NAME, roomPrefix);
         settings.put(TOKEN_PROP_NAME, null == token ? "(none)" : "(set)");
         settings.put(CLIENTS_PROP_NAME, clientCount);
@@ -226,8 +352,15 @@ public final class LoadGenerator
         settings.put(SERVER_PID_PROP_NAME, null == serverPid ? "(none)" : serverPid);
         settings.put(RESULTS_PROP_NAME, null == resultsFile ? "(none)" : resultsFile);
         settings.put(LABEL_PROP_NAME, label);
+        settings.put(SCENARIO_PROP_NAME, scenario);
         settings.put(BUSY_LIMIT_PROP_NAME, busyLimit);
         settings.put(SETUP_TIMEOUT_PROP_NAME, formatMs(setupTimeoutNs));
+        settings.put(IDLE_PROP_NAME, idleNs > 0 ? formatMs(idleNs) : "(not set: step mode)");
+        if (idleNs > 0)
+        {
+            settings.put(IDLE_BASELINE_RSS_PROP_NAME, idleBaselineRssKb < 0 ? "(none)" : idleBaselineRssKb);
+            settings.put(IDLE_HOOK_PROP_NAME, null == idleHook ? "(none)" : idleHook);
+        }
         settings.forEach((key, value) -> out.println("#   -D" + key + "=" + value));
         out.println("# cores available " + Runtime.getRuntime().availableProcessors() + " (allowed " +
             cpusAllowed() + "), java " + System.getProperty("java.version") + ", " + System.getProperty("os.name") +
@@ -244,16 +377,23 @@ public final class LoadGenerator
             final int room = i % roomCount;
             final int rank = i / roomCount;
             final int publisher = rank < publishersPerRoom ? rank * roomCount + room : -1;
-            final String path = pathTemplate.replace("{room}", roomPrefix + room) +
-                (null == token ? "" : (pathTemplate.contains("?") ? "&" : "?") + "token=" + token);
-            clients[i] = new WsClient(i, room, publisher, publisherCount, host, port, path);
+            // In SSE mode the publishers of a room stay WebSocket clients: they publish, and receive as members.
+            final Protocol clientProtocol = publisher >= 0 && protocol == Protocol.SSE ? Protocol.WS : protocol;
+            final String template = publisher >= 0 ? publishPathTemplate : pathTemplate;
+            final String path = template.replace("{room}", roomPrefix + room) +
+                (null == token ? "" : (template.contains("?") ? "&" : "?") + "token=" + token);
+            clients[i] = new WsClient(
+                i, room, publisher, roomCount, publishersPerRoom, clientProtocol, host, port, path);
             if (publisher >= 0)
             {
                 publishers[publisher] = clients[i];
             }
         }
 
-        pacer = new Pacer(publishers, roomCount, payloadLength);
+        final boolean isSocketIo = protocol == Protocol.SOCKETIO;
+        pacer = new Pacer(publishers, roomCount, payloadLength,
+            (isSocketIo ? SOCKET_IO_EVENT_PREFIX : "").getBytes(StandardCharsets.US_ASCII),
+            (isSocketIo ? SOCKET_IO_EVENT_SUFFIX : "").getBytes(StandardCharsets.US_ASCII));
         pacer.start();
         final InetSocketAddress address = new InetSocketAddress(host, port);
         loops = new ReceiverLoop[selectorCount];
@@ -307,7 +447,8 @@ public final class LoadGenerator
                 {
                     if (client.isPublisher() && !client.isOpen())
                     {
-                        out.println("# publisher " + client.publisher + " did not connect: " + client.failure);
+                        out.println("# publisher " + client.publisher + (null != client.failure ?
+                            " did not connect: " + client.failure : " closed after connecting: " + client.closeReason));
                         return false;
                     }
                 }
@@ -381,6 +522,7 @@ public final class LoadGenerator
             final String row = formatRow(result);
             tableRows.add(row);
             out.println(row);
+            results.add(result);
             append(result);
 
             final long loss = (long)result.get("loss");
@@ -406,6 +548,144 @@ public final class LoadGenerator
         out.printf(Locale.ROOT,
             "# %s: highest sustained (loss 0, no closes, achieved >= %.0f%% of offered, p99 <= %s): %.0f deliveries/s%n",
             label, KEEPING_UP_SHARE * 100, formatMs(stopP99Ns), bestDeliveries);
+    }
+
+    /**
+     * Idle mode: hold every connection open without publishing, run the hook halfway, and report the server's RSS.
+     *
+     * @return 0 when every client connected and stayed open, else 1.
+     */
+    private int holdIdle() throws IOException
+    {
+        final int openAtStart = openCount();
+        final long rssStartKb = ProcStat.rssKb(serverPid);
+        out.printf(Locale.ROOT, "# idle: holding %d of %d clients open for %s; server RSS at start %s%n", openAtStart,
+            clientCount, formatMs(idleNs), formatKb(rssStartKb));
+        final long startNs = System.nanoTime();
+        holdUntil(startNs + idleNs / 2);
+        if (null != idleHook)
+        {
+            runIdleHook();
+        }
+        holdUntil(startNs + idleNs);
+        final long rssEndKb = ProcStat.rssKb(serverPid);
+
+        int closed = 0;
+        int failed = 0;
+        for (final ReceiverLoop loop : loops)
+        {
+            closed += loop.closedCount();
+            failed += loop.failedCount();
+        }
+        final int openAtEnd = openCount();
+        final Double perConnectionBytes = idleBaselineRssKb < 0 || rssEndKb < 0 ? null :
+            (rssEndKb - idleBaselineRssKb) * 1024.0 / clientCount;
+
+        final Map<String, Object> result = new LinkedHashMap<>();
+        result.put("label", label);
+        result.put("scenario", "idle");
+        result.put("protocol", protocol.propertyValue());
+        result.put("clients", clientCount);
+        result.put("rssBaselineKb", idleBaselineRssKb < 0 ? null : idleBaselineRssKb);
+        result.put("rssStartKb", rssStartKb);
+        result.put("rssEndKb", rssEndKb);
+        result.put("rssPerConnectionBytes", perConnectionBytes);
+        result.put("closed", closed);
+        result.put("failed", failed);
+        result.put("openAtEnd", openAtEnd);
+        result.put("holdSeconds", idleNs / 1e9);
+        results.add(result);
+        appendJson(result);
+
+        out.printf(Locale.ROOT, "# idle: server RSS start %s, end %s, baseline %s: %s per connection%n",
+            formatKb(rssStartKb), formatKb(rssEndKb), formatKb(idleBaselineRssKb),
+            null == perConnectionBytes ? "n/a (no baseline or no server pid)" :
+            String.format(Locale.ROOT, "%.0f bytes", perConnectionBytes));
+        if (openAtEnd == clientCount)
+        {
+            out.printf(Locale.ROOT, "# idle: every one of %d clients stayed open%n", clientCount);
+            return 0;
+        }
+        out.printf(Locale.ROOT, "# idle: only %d of %d clients open at the end: %d did not connect, %d closed (%s)%n",
+            openAtEnd, clientCount, failed, closed, closeSummary());
+        return 1;
+    }
+
+    private void holdUntil(final long deadlineNs)
+    {
+        long nextReportNs = System.nanoTime() + IDLE_REPORT_INTERVAL_NS;
+        long nowNs;
+        while ((nowNs = System.nanoTime()) < deadlineNs)
+        {
+            if (nowNs >= nextReportNs)
+            {
+                out.printf(Locale.ROOT, "#   holding: %d open%n", openCount());
+                nextReportNs += IDLE_REPORT_INTERVAL_NS;
+            }
+            LockSupport.parkNanos(Math.min(deadlineNs, nextReportNs) - nowNs);
+        }
+    }
+
+    private void runIdleHook()
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(idleHook);
+        if (null != serverPid)
+        {
+            command.add(serverPid);
+        }
+        out.println("# idle hook: " + String.join(" ", command) + " (" + openCount() + " clients open)");
+        try
+        {
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+            {
+                String line;
+                while (null != (line = reader.readLine()))
+                {
+                    out.println(line);
+                }
+            }
+            out.println("# idle hook exited with " + process.waitFor());
+        }
+        catch (final IOException ex)
+        {
+            out.println("# idle hook failed: " + ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            out.println("# idle hook interrupted");
+        }
+    }
+
+    private String closeSummary()
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final ReceiverLoop loop : loops)
+        {
+            if (null != loop.firstFailure())
+            {
+                text.append(text.length() == 0 ? "" : "; ").append("first failure: ").append(loop.firstFailure());
+                break;
+            }
+        }
+        for (final WsClient client : clients)
+        {
+            if (client.state() == WsClient.CLOSED && null != client.closeReason)
+            {
+                text.append(text.length() == 0 ? "" : "; ").append("first close: ").append(client.closeReason);
+                break;
+            }
+        }
+        return text.length() == 0 ? "no reason seen" : text.toString();
+    }
+
+    private static String formatKb(final long kb)
+    {
+        return kb < 0 ? "n/a" : kb + " KiB";
     }
 
     private Map<String, Object> runStep(final int index, final double rate, final long warmupNs, final long durationNs)
@@ -546,6 +826,8 @@ public final class LoadGenerator
 
         final Map<String, Object> result = new LinkedHashMap<>();
         result.put("label", label);
+        result.put("scenario", scenario);
+        result.put("protocol", protocol.propertyValue());
         result.put("step", index);
         result.put("clients", memberCount);
         result.put("rooms", roomCount);
@@ -669,15 +951,7 @@ public final class LoadGenerator
             return;
         }
 
-        final StringBuilder json = new StringBuilder("{");
-        for (final Map.Entry<String, Object> entry : result.entrySet())
-        {
-            json.append(json.length() == 1 ? "" : ",").append('"').append(entry.getKey()).append("\":")
-                .append(jsonValue(entry.getValue()));
-        }
-        json.append("}\n");
-        final Path jsonPath = Path.of(resultsFile);
-        Files.writeString(jsonPath, json, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        appendJson(result);
 
         final Path csvPath = Path.of(resultsFile.replaceFirst("\\.[A-Za-z]+$", "") + ".csv");
         final StringBuilder csv = new StringBuilder();
@@ -693,6 +967,24 @@ public final class LoadGenerator
         }
         csv.append('\n');
         Files.writeString(csvPath, csv, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private void appendJson(final Map<String, Object> result) throws IOException
+    {
+        if (null == resultsFile)
+        {
+            return;
+        }
+
+        final StringBuilder json = new StringBuilder("{");
+        for (final Map.Entry<String, Object> entry : result.entrySet())
+        {
+            json.append(json.length() == 1 ? "" : ",").append('"').append(entry.getKey()).append("\":")
+                .append(jsonValue(entry.getValue()));
+        }
+        json.append("}\n");
+        final Path jsonPath = Path.of(resultsFile);
+        Files.writeString(jsonPath, json, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     private static String jsonValue(final Object value)
@@ -832,9 +1124,24 @@ public final class LoadGenerator
         return values;
     }
 
-    static long durationNs(final String propName, final String defaultValue)
+    private int intProperty(final String propName, final int defaultValue)
     {
-        final String text = System.getProperty(propName, defaultValue).trim().toLowerCase(Locale.ROOT);
+        final String text = properties.getProperty(propName);
+        return null == text ? defaultValue : Integer.parseInt(text.trim());
+    }
+
+    private long durationNs(final String propName, final String defaultValue)
+    {
+        return parseDurationNs(properties.getProperty(propName, defaultValue));
+    }
+
+    /**
+     * @param value a duration: a number with {@code ns}, {@code us}, {@code ms}, {@code s} or {@code m}, or seconds.
+     * @return it in nanoseconds.
+     */
+    static long parseDurationNs(final String value)
+    {
+        final String text = value.trim().toLowerCase(Locale.ROOT);
         final String[] suffixes = {"ns", "us", "ms", "s", "m"};
         final double[] scales = {1, 1e3, 1e6, 1e9, 60e9};
         for (int i = 0; i < suffixes.length; i++)

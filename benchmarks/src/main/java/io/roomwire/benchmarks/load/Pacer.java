@@ -21,11 +21,20 @@ import java.util.concurrent.locks.LockSupport;
  * soon as it can be and keeps its intended time, so the delay counts as latency (no coordinated omission). How late
  * the pacer itself was is recorded as the lag histogram. Between messages the thread parks until the next is due.
  * <p>
+ * Socket.IO publishers send each object as the event {@code 42["message",<object>]}: the same bytes, wrapped.
+ * <p>
+ * The schedule is one sequence of slots over all publishers (slot {@code k} is message {@code k / P} of publisher
+ * {@code k % P}), walked by a cursor, so a wake-up costs what is due, not a pass over every publisher: ten thousand
+ * publishers at one message a second each cost no more than one at ten thousand. A publisher whose outbound array is
+ * full is set aside and caught up (its messages keeping their intended times) when it has room again; only publishers
+ * with bytes waiting are written. Outbound arrays start small and grow, up to a limit, when a publisher falls behind.
+ * <p>
  * Not thread safe: everything runs on the pacer's thread, except the methods documented as callable by others.
  */
 final class Pacer implements Runnable
 {
-    private static final int OUT_LENGTH = 4 * 1024 * 1024;
+    private static final int INITIAL_OUT_LENGTH = 4 * 1024;
+    private static final int MAX_OUT_LENGTH = 4 * 1024 * 1024;
     private static final long IDLE_PARK_NS = 2_000_000;
     private static final long WRITE_RETRY_NS = 50_000;
     private static final byte[] T = "{\"t\":".getBytes(StandardCharsets.US_ASCII);
@@ -51,9 +60,15 @@ final class Pacer implements Runnable
 
     private final WsClient[] publishers;
     private final int payloadLength;
+    private final byte[] messagePrefix;
+    private final byte[] messageSuffix;
     private final byte[][] outArrays;
     private final ByteBuffer[] outViews;
     private final int[] outLengths;
+    private final int[] waiting;          // publishers with bytes to write, the first waitingCount of them
+    private final boolean[] isWaiting;
+    private final int[] backlog;          // publishers whose outbound array was full, the first backlogCount
+    private final boolean[] isBacklogged;
     private final long[] nextIndex;
     private final long[] counters;
     private final long[] sentByRoom;
@@ -62,6 +77,9 @@ final class Pacer implements Runnable
 
     private Step current;
     private double intervalNs;   // between consecutive messages of all publishers
+    private long nextSlot;       // the first slot of the step not yet due
+    private int waitingCount;
+    private int backlogCount;
     private boolean isStepDone;
     private boolean isBlocked;
     private int probesSent;
@@ -78,19 +96,33 @@ final class Pacer implements Runnable
      * @param publishers    the publisher connections, indexed by publisher number.
      * @param rooms         how many rooms.
      * @param payloadLength bytes of each published JSON object (at least what {@code t}, {@code p}, {@code n} need).
+     * @param messagePrefix bytes sent before each object (and probe) in the same text frame: {@code 42["message",}
+     *                      for Socket.IO, none for plain WebSocket.
+     * @param messageSuffix bytes sent after it: {@code ]} for Socket.IO.
      */
-    Pacer(final WsClient[] publishers, final int rooms, final int payloadLength)
+    Pacer(
+        final WsClient[] publishers,
+        final int rooms,
+        final int payloadLength,
+        final byte[] messagePrefix,
+        final byte[] messageSuffix)
     {
         this.publishers = publishers;
         this.payloadLength = payloadLength;
+        this.messagePrefix = messagePrefix;
+        this.messageSuffix = messageSuffix;
         this.outArrays = new byte[publishers.length][];
         this.outViews = new ByteBuffer[publishers.length];
         this.outLengths = new int[publishers.length];
         for (int i = 0; i < publishers.length; i++)
         {
-            outArrays[i] = new byte[OUT_LENGTH];
+            outArrays[i] = new byte[INITIAL_OUT_LENGTH];
             outViews[i] = ByteBuffer.wrap(outArrays[i]);
         }
+        this.waiting = new int[publishers.length];
+        this.isWaiting = new boolean[publishers.length];
+        this.backlog = new int[publishers.length];
+        this.isBacklogged = new boolean[publishers.length];
         this.nextIndex = new long[publishers.length];
         this.counters = new long[publishers.length];
         this.sentByRoom = new long[rooms];
@@ -206,7 +238,7 @@ final class Pacer implements Runnable
                 nextDueNs = publishDue(nowNs);
             }
             final boolean isWritePending = writeAll();
-            if (null != current && !isStepDone && nextDueNs == Long.MAX_VALUE && !isWritePending)
+            if (null != current && !isStepDone && nextDueNs == Long.MAX_VALUE && 0 == backlogCount && !isWritePending)
             {
                 isStepDone = true;
                 doneStepIndex = current.index;
@@ -235,54 +267,110 @@ final class Pacer implements Runnable
         lagHistogram.reset();
         Arrays.fill(sentByRoom, 0);
         Arrays.fill(nextIndex, 0);
+        nextSlot = 0;
+        for (int j = 0; j < backlogCount; j++)
+        {
+            isBacklogged[backlog[j]] = false;
+        }
+        backlogCount = 0;
         intervalNs = null == latest ? 0 : 1e9 / latest.rate;
     }
 
     /**
-     * Encode every message due by now.
+     * Encode every message due by now: first those owed by publishers set aside when their outbound array was full,
+     * then the slots that came due since the last call.
      *
-     * @return when the next message is due, or {@link Long#MAX_VALUE} when the step has none left.
+     * @return when the next slot is due, or {@link Long#MAX_VALUE} when the step has none left.
      */
     private long publishDue(final long nowNs)
     {
         final Step s = current;
-        final int count = publishers.length;
-        long nextDueNs = Long.MAX_VALUE;
-        for (int p = 0; p < count; p++)
+        int j = 0;
+        while (j < backlogCount)
         {
-            final WsClient publisher = publishers[p];
-            if (!publisher.isOpen())
+            final int p = backlog[j];
+            if (catchUp(s, p, nowNs))
             {
-                continue;
+                isBacklogged[p] = false;
+                backlog[j] = backlog[--backlogCount];
             }
-            long dueNs = dueNs(s, p);
-            while (dueNs < s.publishEndNs && dueNs <= nowNs)
+            else
             {
-                if (!encodeMessage(p, dueNs))
-                {
-                    isBlocked = true;
-                    break;
-                }
-                if (dueNs >= s.measureStartNs)
-                {
-                    lagHistogram.recordValue(Math.min(Math.max(nowNs - dueNs, 1), ReceiverLoop.HIGHEST_TRACKABLE_NS));
-                }
-                sentByRoom[publisher.room]++;
-                nextIndex[p]++;
-                counters[p]++;
-                dueNs = dueNs(s, p);
-            }
-            if (dueNs < s.publishEndNs)
-            {
-                nextDueNs = Math.min(nextDueNs, dueNs);
+                isBlocked = true;
+                j++;
             }
         }
-        return nextDueNs;
+
+        final int count = publishers.length;
+        while (true)
+        {
+            final long dueNs = s.publishStartNs + (long)(nextSlot * intervalNs);
+            if (dueNs >= s.publishEndNs)
+            {
+                return Long.MAX_VALUE;
+            }
+            if (dueNs > nowNs)
+            {
+                return dueNs;
+            }
+            final int p = (int)(nextSlot % count);
+            nextSlot++;
+            if (!publishers[p].isOpen())
+            {
+                nextIndex[p]++;   // a closed publisher's messages are not sent, nor counted
+                continue;
+            }
+            if (isBacklogged[p])
+            {
+                continue;         // caught up, with this message, when its array has room
+            }
+            if (!publishOne(s, p, dueNs, nowNs))
+            {
+                isBacklogged[p] = true;
+                backlog[backlogCount++] = p;
+                isBlocked = true;
+            }
+        }
     }
 
-    private long dueNs(final Step s, final int p)
+    /**
+     * Encode the messages of a set-aside publisher whose slots have come due.
+     *
+     * @return true when it has caught up (or closed), false when its outbound array is still full.
+     */
+    private boolean catchUp(final Step s, final int p, final long nowNs)
     {
-        return s.publishStartNs + (long)((p + (double)publishers.length * nextIndex[p]) * intervalNs);
+        final int count = publishers.length;
+        final long dueMessages = nextSlot > p ? (nextSlot - 1 - p) / count + 1 : 0;
+        while (nextIndex[p] < dueMessages)
+        {
+            if (!publishers[p].isOpen())
+            {
+                return true;
+            }
+            final long dueNs = s.publishStartNs + (long)((p + (double)count * nextIndex[p]) * intervalNs);
+            if (!publishOne(s, p, dueNs, nowNs))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean publishOne(final Step s, final int p, final long dueNs, final long nowNs)
+    {
+        if (!encodeMessage(p, dueNs))
+        {
+            return false;
+        }
+        if (dueNs >= s.measureStartNs)
+        {
+            lagHistogram.recordValue(Math.min(Math.max(nowNs - dueNs, 1), ReceiverLoop.HIGHEST_TRACKABLE_NS));
+        }
+        sentByRoom[publishers[p].room]++;
+        nextIndex[p]++;
+        counters[p]++;
+        return true;
     }
 
     /**
@@ -295,17 +383,18 @@ final class Pacer implements Runnable
         final long counter = counters[p];
         final int variable = digits(dueNs) + digits(p) + digits(counter);
         final int padding = Math.max(1, payloadLength - FIXED_LENGTH - variable);
-        final int length = FIXED_LENGTH + variable + padding;
-        final byte[] out = outArrays[p];
+        final int length = messagePrefix.length + FIXED_LENGTH + variable + padding + messageSuffix.length;
         int at = outLengths[p];
-        if (at + Frames.MAX_HEADER_LENGTH + length > out.length)
+        if (!ensureOutCapacity(p, at + Frames.MAX_HEADER_LENGTH + length))
         {
             return false;
         }
 
+        final byte[] out = outArrays[p];
         final int mask = nextMask();
         at = Frames.putHeader(out, at, Frames.OPCODE_TEXT, length, mask);
         final int start = at;
+        at = put(out, at, messagePrefix);
         at = put(out, at, T);
         at = putLong(out, at, dueNs);
         at = put(out, at, P);
@@ -319,9 +408,43 @@ final class Pacer implements Runnable
         }
         out[at++] = '"';
         out[at++] = '}';
+        at = put(out, at, messageSuffix);
         Frames.mask(out, start, length, mask);
         outLengths[p] = at;
+        markWaiting(p);
         return true;
+    }
+
+    /**
+     * Grow a publisher's outbound array, up to {@link #MAX_OUT_LENGTH}, so it holds {@code length} bytes.
+     *
+     * @return false when it cannot.
+     */
+    private boolean ensureOutCapacity(final int p, final int length)
+    {
+        final byte[] out = outArrays[p];
+        if (length <= out.length)
+        {
+            return true;
+        }
+        if (length > MAX_OUT_LENGTH)
+        {
+            return false;
+        }
+        final byte[] larger = new byte[Math.min(MAX_OUT_LENGTH, Math.max(length, out.length * 2))];
+        System.arraycopy(out, 0, larger, 0, outLengths[p]);
+        outArrays[p] = larger;
+        outViews[p] = ByteBuffer.wrap(larger);
+        return true;
+    }
+
+    private void markWaiting(final int p)
+    {
+        if (!isWaiting[p])
+        {
+            isWaiting[p] = true;
+            waiting[waitingCount++] = p;
+        }
     }
 
     private void sendProbes(final int round)
@@ -333,10 +456,13 @@ final class Pacer implements Runnable
             if (publisher.isOpen() && !isRoomProbed[publisher.room])
             {
                 isRoomProbed[publisher.room] = true;
-                final byte[] payload = new byte[PROBE.length + digits(round) + 1];
-                int at = put(payload, 0, PROBE);
+                final byte[] payload =
+                    new byte[messagePrefix.length + PROBE.length + digits(round) + 1 + messageSuffix.length];
+                int at = put(payload, 0, messagePrefix);
+                at = put(payload, at, PROBE);
                 at = putLong(payload, at, round);
-                payload[at] = '}';
+                payload[at++] = '}';
+                put(payload, at, messageSuffix);
                 appendControl(p, Frames.OPCODE_TEXT, payload);
             }
         }
@@ -356,62 +482,80 @@ final class Pacer implements Runnable
 
     private void appendControl(final int p, final int opcode, final byte[] payload)
     {
-        final byte[] out = outArrays[p];
         final int at = outLengths[p];
-        if (at + Frames.MAX_HEADER_LENGTH + payload.length > out.length)
+        if (!ensureOutCapacity(p, at + Frames.MAX_HEADER_LENGTH + payload.length))
         {
             return;
         }
+        final byte[] out = outArrays[p];
         final int mask = nextMask();
         final int start = Frames.putHeader(out, at, opcode, payload.length, mask);
         System.arraycopy(payload, 0, out, start, payload.length);
         Frames.mask(out, start, payload.length, mask);
         outLengths[p] = start + payload.length;
+        markWaiting(p);
     }
 
     /**
-     * Write what waits on every publisher, without blocking.
+     * Write what waits on the publishers that have bytes waiting, without blocking.
      *
      * @return true when some bytes are still waiting.
      */
     private boolean writeAll()
     {
-        boolean isPending = false;
-        for (int p = 0; p < publishers.length; p++)
+        int j = 0;
+        while (j < waitingCount)
         {
-            final int length = outLengths[p];
-            if (length == 0)
+            final int p = waiting[j];
+            if (write(p))
             {
-                continue;
+                j++;
             }
-            final WsClient publisher = publishers[p];
-            if (!publisher.isOpen())
+            else
             {
-                outLengths[p] = 0;
-                continue;
+                isWaiting[p] = false;
+                waiting[j] = waiting[--waitingCount];
             }
-
-            final ByteBuffer view = outViews[p];
-            view.limit(length).position(0);
-            try
-            {
-                publisher.channel.write(view);
-            }
-            catch (final IOException ex)
-            {
-                writeFailures++;
-                outLengths[p] = 0;
-                continue;
-            }
-            final int written = view.position();
-            if (written < length)
-            {
-                System.arraycopy(outArrays[p], written, outArrays[p], 0, length - written);
-                isPending = true;
-            }
-            outLengths[p] = length - written;
         }
-        return isPending;
+        return waitingCount > 0;
+    }
+
+    /**
+     * @return true when bytes are still waiting on the publisher.
+     */
+    private boolean write(final int p)
+    {
+        final int length = outLengths[p];
+        if (length == 0)
+        {
+            return false;
+        }
+        final WsClient publisher = publishers[p];
+        if (!publisher.isOpen())
+        {
+            outLengths[p] = 0;
+            return false;
+        }
+
+        final ByteBuffer view = outViews[p];
+        view.limit(length).position(0);
+        try
+        {
+            publisher.channel.write(view);
+        }
+        catch (final IOException ex)
+        {
+            writeFailures++;
+            outLengths[p] = 0;
+            return false;
+        }
+        final int written = view.position();
+        if (written < length)
+        {
+            System.arraycopy(outArrays[p], written, outArrays[p], 0, length - written);
+        }
+        outLengths[p] = length - written;
+        return written < length;
     }
 
     private int nextMask()

@@ -23,8 +23,9 @@ import java.util.function.Consumer;
 
 /**
  * A selector thread of the load generator: connects its share of the clients (as fast as the controller allows),
- * completes their WebSocket handshakes, reads every connection, parses server frames in place in one shared read
- * buffer, answers pings, and counts and times every delivery.
+ * completes their WebSocket handshakes (or sends their SSE requests and reads the response headers), reads every
+ * connection, parses server frames in place in one shared read buffer, answers pings, and counts and times every
+ * delivery.
  * <p>
  * A delivery is a text message whose {@code data} object starts with {@code "t":<intended nanoTime>} (then
  * {@code "p":<publisher>,"n":<counter>}): found without a JSON parse (<code>"data":&#123;</code> is looked for where
@@ -34,12 +35,18 @@ import java.util.function.Consumer;
  * one clock read taken when the read returned. Counters and the histogram are per loop and per step; the controller
  * asks for a {@link Snapshot}, which the loop copies on its own thread.
  * <p>
+ * By protocol: a WebSocket text frame is one message. A Socket.IO client answers the Engine.IO open packet
+ * {@code 0{...}} with {@code 40}, is connected when {@code 40{...}} comes back, answers ping {@code 2} with {@code 3},
+ * and takes {@code 42[...]} events as messages. An SSE subscriber's body goes through its {@link SseDecoder}: the
+ * first {@code data:} line of each event is one message; an event without one (a {@code : keep-alive} comment, a
+ * {@code retry:}) or without <code>"data":&#123;</code> counts as {@code other}.
+ * <p>
  * Nothing is allocated per message or per read once buffers have grown to the largest frame seen (a server that
- * splits frames across reads costs one copy of the cut bytes per read).
+ * splits frames across reads costs one copy of the cut bytes per read; an SSE event cut by a read is copied once).
  * <p>
  * Not thread safe: everything runs on the loop's thread, except the methods documented as callable by the controller.
  */
-final class ReceiverLoop implements Runnable
+final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
 {
     static final long HIGHEST_TRACKABLE_NS = TimeUnit.SECONDS.toNanos(60);
 
@@ -57,6 +64,7 @@ final class ReceiverLoop implements Runnable
     private static final int OPCODE_PONG = 0xA;
 
     private static final byte[] DATA = "\"data\":{".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SOCKET_IO_CONNECT = "40".getBytes(StandardCharsets.US_ASCII);
     private static final VarHandle LONG_VIEW =
         MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long DATA_AS_LONG = (long)LONG_VIEW.get(DATA, 0);
@@ -108,6 +116,8 @@ final class ReceiverLoop implements Runnable
     private int dataOffsetGuess;
     private long busyNs;
     private Step currentStep;
+    private WsClient sseClient;
+    private long sseNowNs;
     private long delivered;
     private long windowDelivered;
     private long windowBytes;
@@ -474,8 +484,17 @@ final class ReceiverLoop implements Runnable
                 windowReads++;
             }
             limit += read;
-            final int consumed = client.state() == WsClient.HANDSHAKE ?
-                onHandshake(client, limit, nowNs) : parseFrames(client, readArray, 0, limit, nowNs);
+            final int consumed;
+            if (null != client.sse)
+            {
+                consumed = client.state() == WsClient.HANDSHAKE ?
+                    onSseHead(client, limit, nowNs) : onSseBody(client, 0, limit, nowNs);
+            }
+            else
+            {
+                consumed = client.state() == WsClient.HANDSHAKE ?
+                    onHandshake(client, limit, nowNs) : parseFrames(client, readArray, 0, limit, nowNs);
+            }
             if (consumed < 0)
             {
                 return;
@@ -518,18 +537,26 @@ final class ReceiverLoop implements Runnable
         }
     }
 
-    private int onHandshake(final WsClient client, final int limit, final long nowNs)
+    /**
+     * @return the offset after the blank line ending an HTTP response head in {@code readArray[0..limit)}, or -1.
+     */
+    private int headEnd(final int limit)
     {
         final byte[] b = readArray;
-        int end = -1;
         for (int i = 3; i < limit; i++)
         {
             if (b[i] == '\n' && b[i - 1] == '\r' && b[i - 2] == '\n' && b[i - 3] == '\r')
             {
-                end = i + 1;
-                break;
+                return i + 1;
             }
         }
+        return -1;
+    }
+
+    private int onHandshake(final WsClient client, final int limit, final long nowNs)
+    {
+        final byte[] b = readArray;
+        final int end = headEnd(limit);
         if (end < 0)
         {
             if (limit > MAX_HANDSHAKE_LENGTH)
@@ -562,9 +589,93 @@ final class ReceiverLoop implements Runnable
             return -1;
         }
 
+        if (client.protocol == Protocol.SOCKETIO)
+        {
+            client.state(WsClient.UPGRADED);
+        }
+        else
+        {
+            client.state(WsClient.OPEN);
+            upgradedCount = upgradedCount + 1;
+        }
+        return parseFrames(client, b, end, limit, nowNs);
+    }
+
+    /**
+     * Read an SSE response's head: 200 opens the stream (chunked or not), any other status fails the client.
+     */
+    private int onSseHead(final WsClient client, final int limit, final long nowNs)
+    {
+        final int end = headEnd(limit);
+        if (end < 0)
+        {
+            if (limit > MAX_HANDSHAKE_LENGTH)
+            {
+                fail(client, "SSE response head longer than " + MAX_HANDSHAKE_LENGTH);
+                return -1;
+            }
+            return 0;
+        }
+
+        final String head = new String(readArray, 0, end, StandardCharsets.ISO_8859_1);
+        final String statusLine = head.substring(0, head.indexOf('\r'));
+        if (!statusLine.startsWith("HTTP/1.1 200") && !statusLine.startsWith("HTTP/1.0 200"))
+        {
+            fail(client, "SSE refused: " + statusLine);
+            return -1;
+        }
+        boolean isChunked = false;
+        for (final String line : head.split("\r\n"))
+        {
+            final int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("Transfer-Encoding") &&
+                line.substring(colon + 1).toLowerCase(java.util.Locale.ROOT).contains("chunked"))
+            {
+                isChunked = true;
+            }
+        }
+
+        client.sse.reset(isChunked);
         client.state(WsClient.OPEN);
         upgradedCount = upgradedCount + 1;
-        return parseFrames(client, b, end, limit, nowNs);
+        return onSseBody(client, end, limit, nowNs);
+    }
+
+    /**
+     * Decode SSE body bytes in {@code readArray[from..limit)}: the decoder keeps what it needs of a cut event.
+     *
+     * @return {@code limit}, or -1 when the stream ended or cannot be decoded.
+     */
+    private int onSseBody(final WsClient client, final int from, final int limit, final long nowNs)
+    {
+        sseClient = client;
+        sseNowNs = nowNs;
+        final boolean isDecoded = client.sse.decode(readArray, from, limit, this);
+        sseClient = null;
+        if (!isDecoded)
+        {
+            fail(client, "SSE body: " + client.sse.failure());
+            return -1;
+        }
+        if (client.sse.isEnded())
+        {
+            onClosed(client, "SSE stream ended");
+            return -1;
+        }
+        return limit;
+    }
+
+    /**
+     * An SSE event of the client being decoded.
+     */
+    public void onEvent(final byte[] buffer, final int dataOffset, final int dataLength)
+    {
+        if (dataLength < 0)
+        {
+            other++;
+            return;
+        }
+        onText(sseClient, buffer, dataOffset, dataLength, sseNowNs, true);
     }
 
     /**
@@ -704,7 +815,86 @@ final class ReceiverLoop implements Runnable
             other++;
             return;
         }
+        if (client.protocol == Protocol.SOCKETIO)
+        {
+            onSocketIoPacket(client, b, offset, length, nowNs);
+            return;
+        }
+        onText(client, b, offset, length, nowNs, false);
+    }
 
+    /**
+     * An Engine.IO packet: {@code 0} open, {@code 2} ping, {@code 1} close, or {@code 4} a Socket.IO packet:
+     * {@code 40} connected, {@code 41} disconnected, {@code 44} connect error, {@code 42} an event.
+     */
+    private void onSocketIoPacket(
+        final WsClient client, final byte[] b, final int offset, final int length, final long nowNs)
+    {
+        if (length == 0)
+        {
+            other++;
+            return;
+        }
+        final byte type = b[offset];
+        final byte subType = length > 1 ? b[offset + 1] : 0;
+        if (type == '4' && subType == '2')
+        {
+            onText(client, b, offset, length, nowNs, false);
+        }
+        else if (type == '4' && subType == '0')
+        {
+            if (client.state() == WsClient.UPGRADED)
+            {
+                client.state(WsClient.OPEN);
+                upgradedCount = upgradedCount + 1;
+            }
+        }
+        else if (type == '0')
+        {
+            if (client.state() == WsClient.UPGRADED)
+            {
+                sendControl(client, OPCODE_TEXT, SOCKET_IO_CONNECT);
+            }
+        }
+        else if (type == '2')
+        {
+            final byte[] pong = Arrays.copyOfRange(b, offset, offset + length);
+            pong[0] = '3';
+            sendControl(client, OPCODE_TEXT, pong);
+        }
+        else if (type == '3' || type == '6')
+        {
+            // pong, noop
+        }
+        else if (type == '1' || (type == '4' && subType == '1'))
+        {
+            onClosed(client, type == '1' ? "engine.io close" : "socket.io disconnect");
+        }
+        else if (type == '4' && subType == '4')
+        {
+            fail(client, "socket.io connect error: " +
+                new String(b, offset, Math.min(length, 200), StandardCharsets.UTF_8));
+        }
+        else
+        {
+            other++;
+        }
+    }
+
+    /**
+     * A message: a delivery when its <code>"data":&#123;</code> starts with {@code "t":}, a probe when with
+     * {@code "probe":}, else other.
+     *
+     * @param isNoDataOther count a message without <code>"data":&#123;</code> as other (SSE), not as no-data.
+     */
+    private void onText(
+        final WsClient client,
+        final byte[] b,
+        final int offset,
+        final int length,
+        final long nowNs,
+        final boolean isNoDataOther)
+    {
         final int end = offset + length;
         // Messages of a run share their envelope's layout: look where "data":{ was in the last message first.
         int data = offset + dataOffsetGuess;
@@ -713,7 +903,14 @@ final class ReceiverLoop implements Runnable
             data = indexOfData(b, offset, end);
             if (data < 0)
             {
-                noData++;
+                if (isNoDataOther)
+                {
+                    other++;
+                }
+                else
+                {
+                    noData++;
+                }
                 return;
             }
             dataOffsetGuess = data - offset;
@@ -756,18 +953,19 @@ final class ReceiverLoop implements Runnable
         final Step s = currentStep;
         if (null == s || t < s.publishStartNs)
         {
-            late++;
-            return;
+            late++;     // not counted for this step, but still in sequence: a late message is no gap
         }
-
-        delivered++;
-        if (nowNs >= s.measureStartNs && nowNs < s.publishEndNs)
+        else
         {
-            windowDelivered++;
-        }
-        if (t >= s.measureStartNs && t < s.publishEndNs)
-        {
-            histogram.recordValue(Math.min(Math.max(nowNs - t, 1), HIGHEST_TRACKABLE_NS));
+            delivered++;
+            if (nowNs >= s.measureStartNs && nowNs < s.publishEndNs)
+            {
+                windowDelivered++;
+            }
+            if (t >= s.measureStartNs && t < s.publishEndNs)
+            {
+                histogram.recordValue(Math.min(Math.max(nowNs - t, 1), HIGHEST_TRACKABLE_NS));
+            }
         }
 
         // ,"p":<publisher>,"n":<counter>
@@ -780,10 +978,11 @@ final class ReceiverLoop implements Runnable
                 b[i + 4] == ':')
             {
                 final long counter = parseLong(b, i + 5, end);
-                final long[] next = client.nextCounterByPublisher;
-                if (parseEnd > 0 && publisher >= 0 && publisher < next.length)
+                final long[] next = client.nextCounterByRank;
+                final long rank = publisher / client.rooms;
+                if (parseEnd > 0 && publisher >= 0 && publisher % client.rooms == client.room && rank < next.length)
                 {
-                    final int p = (int)publisher;
+                    final int p = (int)rank;
                     final long expected = next[p];
                     if (expected >= 0 && counter != expected)
                     {
@@ -854,13 +1053,22 @@ final class ReceiverLoop implements Runnable
     private void sendControl(
         final WsClient client, final int opcode, final byte[] b, final int offset, final int length)
     {
-        final byte[] payload = Arrays.copyOfRange(b, offset, offset + length);
-        if (client.isPublisher())
+        sendControl(client, opcode, Arrays.copyOfRange(b, offset, offset + length));
+    }
+
+    /**
+     * Send a frame the loop answers with (a pong, a close reply, Socket.IO's {@code 40} and {@code 3}): a publisher
+     * that is open is written only by the pacer, so it gets the frame to write.
+     */
+    private void sendControl(final WsClient client, final int opcode, final byte[] payload)
+    {
+        if (client.isPublisher() && client.isOpen())
         {
             pacer.enqueueControl(client, opcode, payload);
             return;
         }
 
+        final int length = payload.length;
         final int waiting = null == client.controlOut ? 0 : client.controlOut.remaining();
         final ByteBuffer frame = ByteBuffer.allocate(Frames.headerLength(length) + length + waiting);
         if (null != client.controlOut)
@@ -892,6 +1100,15 @@ final class ReceiverLoop implements Runnable
             return;
         }
         final boolean wasOpen = client.state() == WsClient.OPEN;
+        // the reason first: the controller reads it once it sees the state closed (a volatile write)
+        if (wasOpen)
+        {
+            client.closeReason = reason;
+        }
+        else
+        {
+            client.failure = reason;
+        }
         closeQuietly(client);
         closeReasons.merge(reason, 1, Integer::sum);
         if (wasOpen)
@@ -902,7 +1119,6 @@ final class ReceiverLoop implements Runnable
         else
         {
             failedCount = failedCount + 1;
-            client.failure = reason;
             if (null == firstFailure)
             {
                 firstFailure = reason;

@@ -11,28 +11,36 @@ import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One WebSocket client connection of the load generator: its socket, the state of its handshake, the bytes of a
- * frame cut by the end of a read, a fragmented message being reassembled, and the last counter seen per publisher.
+ * One client connection of the load generator: a WebSocket client (plain, or carrying Socket.IO) or a Server-Sent
+ * Events subscriber. Holds its socket, the state of its handshake, the bytes of a frame cut by the end of a read, a
+ * fragmented message being reassembled, an SSE client's {@link SseDecoder}, and the next counter expected from each
+ * publisher of its room.
  * <p>
- * Owned by its {@link ReceiverLoop}'s thread, which connects it, reads it, and writes its handshake, pongs and close
- * replies. A publisher's published frames (and its pongs, handed over by the loop) are written by the {@link Pacer}
- * thread once {@link #isOpen()}; the two threads never write the same connection.
+ * Owned by its {@link ReceiverLoop}'s thread, which connects it, reads it, and writes its handshake (or SSE request),
+ * pongs and close replies, and a Socket.IO client's namespace connect. A publisher's published frames (and its pongs,
+ * handed over by the loop) are written by the {@link Pacer} thread once {@link #isOpen()}; the two threads never write
+ * the same connection.
  */
 final class WsClient
 {
     static final int NEW = 0;
     static final int CONNECTING = 1;
     static final int HANDSHAKE = 2;
-    static final int OPEN = 3;
-    static final int CLOSED = 4;
+    /** A Socket.IO client's WebSocket is open, its namespace connect not yet answered. */
+    static final int UPGRADED = 3;
+    static final int OPEN = 4;
+    static final int CLOSED = 5;
 
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     final int index;
     final int room;
     final int publisher;
+    final int rooms;
+    final Protocol protocol;
     final byte[] handshakeRequest;
     final String expectedAccept;
+    final SseDecoder sse;
 
     SocketChannel channel;
     SelectionKey key;
@@ -42,9 +50,10 @@ final class WsClient
     int fragmentLength;
     int fragmentOpcode = -1;
     ByteBuffer controlOut;
-    long[] nextCounterByPublisher;
+    final long[] nextCounterByRank;
     boolean hasSeenProbe;
     String failure;
+    String closeReason;
 
     private volatile int state = NEW;
 
@@ -52,7 +61,9 @@ final class WsClient
      * @param index      of the client, 0..N-1.
      * @param room       index of its room.
      * @param publisher  index of the publisher it is, or -1 for a receiver only.
-     * @param publishers publishers in all (for the per-publisher counters).
+     * @param rooms      rooms in all: publisher {@code q} is in room {@code q % rooms}, of rank {@code q / rooms}.
+     * @param publishersPerRoom publishers in each room (for the per-publisher counters).
+     * @param protocol   the client speaks: {@link Protocol#SSE} for a subscriber, else a WebSocket client.
      * @param host       server host, for the {@code Host} header.
      * @param port       server port.
      * @param path       request path and query.
@@ -61,7 +72,9 @@ final class WsClient
         final int index,
         final int room,
         final int publisher,
-        final int publishers,
+        final int rooms,
+        final int publishersPerRoom,
+        final Protocol protocol,
         final String host,
         final int port,
         final String path)
@@ -69,23 +82,40 @@ final class WsClient
         this.index = index;
         this.room = room;
         this.publisher = publisher;
-        final byte[] nonce = new byte[16];
-        ThreadLocalRandom.current().nextBytes(nonce);
-        final String key = Base64.getEncoder().encodeToString(nonce);
-        this.expectedAccept = acceptKey(key);
-        this.handshakeRequest = ("GET " + path + " HTTP/1.1\r\n" +
-            "Host: " + host + ":" + port + "\r\n" +
-            "Upgrade: websocket\r\n" +
-            "Connection: Upgrade\r\n" +
-            "Sec-WebSocket-Key: " + key + "\r\n" +
-            "Sec-WebSocket-Version: 13\r\n" +
-            "\r\n").getBytes(StandardCharsets.US_ASCII);
-        this.nextCounterByPublisher = new long[publishers];
-        Arrays.fill(nextCounterByPublisher, -1);
+        this.rooms = rooms;
+        this.protocol = protocol;
+        if (protocol.isWebSocket())
+        {
+            final byte[] nonce = new byte[16];
+            ThreadLocalRandom.current().nextBytes(nonce);
+            final String key = Base64.getEncoder().encodeToString(nonce);
+            this.expectedAccept = acceptKey(key);
+            this.sse = null;
+            this.handshakeRequest = ("GET " + path + " HTTP/1.1\r\n" +
+                "Host: " + host + ":" + port + "\r\n" +
+                "Upgrade: websocket\r\n" +
+                "Connection: Upgrade\r\n" +
+                "Sec-WebSocket-Key: " + key + "\r\n" +
+                "Sec-WebSocket-Version: 13\r\n" +
+                "\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+        else
+        {
+            this.expectedAccept = null;
+            this.sse = new SseDecoder();
+            this.handshakeRequest = ("GET " + path + " HTTP/1.1\r\n" +
+                "Host: " + host + ":" + port + "\r\n" +
+                "Accept: text/event-stream\r\n" +
+                "Cache-Control: no-cache\r\n" +
+                "\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+        this.nextCounterByRank = new long[publishersPerRoom];
+        Arrays.fill(nextCounterByRank, -1);
     }
 
     /**
-     * @return {@link #NEW}, {@link #CONNECTING}, {@link #HANDSHAKE}, {@link #OPEN} or {@link #CLOSED}; any thread.
+     * @return {@link #NEW}, {@link #CONNECTING}, {@link #HANDSHAKE}, {@link #UPGRADED}, {@link #OPEN} or
+     * {@link #CLOSED}; any thread.
      */
     int state()
     {
@@ -93,7 +123,8 @@ final class WsClient
     }
 
     /**
-     * @return true once the handshake completed and until the connection closed; any thread.
+     * @return true once the client is connected (the WebSocket handshake completed; for Socket.IO the namespace
+     * connect was answered; for SSE the response headers said 200) and until the connection closed; any thread.
      */
     boolean isOpen()
     {

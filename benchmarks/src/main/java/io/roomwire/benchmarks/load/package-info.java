@@ -1,6 +1,7 @@
 /**
- * End-to-end load over real sockets: {@link io.roomwire.benchmarks.load.LoadGenerator}, a non-blocking WebSocket
- * client load generator with open-loop publishing and HdrHistogram latency, and
+ * End-to-end load over real sockets: {@link io.roomwire.benchmarks.load.LoadGenerator}, a non-blocking client load
+ * generator (WebSocket, Socket.IO over WebSocket, or Server-Sent Events subscribers) with open-loop publishing,
+ * HdrHistogram latency and an idle mode that measures the server's memory per connection, and
  * {@link io.roomwire.benchmarks.load.NaiveUndertowServer}, the naive Java design of the seed it is compared with.
  * {@code benchmarks/e2e.sh} runs both against Roomwire's server and the naive one, each pinned to its own core.
  */
