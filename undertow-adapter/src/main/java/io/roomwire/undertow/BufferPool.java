@@ -16,7 +16,7 @@ import java.util.ArrayDeque;
  */
 final class BufferPool
 {
-    static final int MIN_LENGTH = 16 * 1024;
+    static final int MIN_LENGTH = 4 * 1024;
     private static final int SIZES = 16;
 
     @SuppressWarnings("unchecked")
