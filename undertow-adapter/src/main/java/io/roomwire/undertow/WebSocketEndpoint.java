@@ -136,6 +136,7 @@ final class WebSocketEndpoint extends Endpoint
         {
             while (true)
             {
+                final int space = buffer.remaining();
                 final int read = source.read(buffer);
                 if (read < 0)
                 {
@@ -155,7 +156,9 @@ final class WebSocketEndpoint extends Endpoint
                     return;
                 }
                 buffer.compact();
-                if (read == 0)
+                // A read that did not fill the buffer drained the socket: the selector is level-triggered, so bytes
+                // that arrive later make it readable again, and the read that would return 0 is a system call saved.
+                if (read < space)
                 {
                     break;
                 }
