@@ -98,11 +98,17 @@ final class RoomLog
         }
     }
 
+    /**
+     * Entries the index of record positions starts with; it doubles up to the history count as records are retained.
+     */
+    private static final int INITIAL_SEQ_POSITIONS = 16;
+
     private final int maxCapacity;
     private final int historyRecords;
     private final int retainLength;
-    private final long[] seqPositions;
-    private final int seqMask;
+    private final int maxSeqPositions;
+    private long[] seqPositions;
+    private int seqMask;
 
     private UnsafeBuffer buffer;
     private int capacity;
@@ -126,7 +132,8 @@ final class RoomLog
         this.maxCapacity = maxCapacity;
         this.retainLength = retainLength;
         this.historyRecords = historyRecords;
-        this.seqPositions = new long[BitUtil.findNextPositivePowerOfTwo(historyRecords)];
+        this.maxSeqPositions = BitUtil.findNextPositivePowerOfTwo(historyRecords);
+        this.seqPositions = new long[Math.min(INITIAL_SEQ_POSITIONS, maxSeqPositions)];
         this.seqMask = seqPositions.length - 1;
         this.capacity = initialCapacity;
         this.buffer = new UnsafeBuffer(new byte[initialCapacity]);
@@ -303,6 +310,27 @@ final class RoomLog
     }
 
     /**
+     * Double the index of record positions until it holds every retained record and {@code seq}, up to the history
+     * count: a quiet room keeps a small index, a busy one grows it a few times (conductor only).
+     */
+    private void growSeqPositions(final long seq)
+    {
+        int length = seqPositions.length;
+        while (seq - oldestSeq >= length && length < maxSeqPositions)
+        {
+            length <<= 1;
+        }
+        final long[] grown = new long[length];
+        final int mask = length - 1;
+        for (long s = oldestSeq; s < seq; s++)
+        {
+            grown[(int)s & mask] = seqPositions[(int)s & seqMask];
+        }
+        seqPositions = grown;
+        seqMask = mask;
+    }
+
+    /**
      * Write a record. The caller has made room: nothing a live receiver still needs lies below
      * {@link #lowWaterAfter(int)}.
      *
@@ -356,6 +384,10 @@ final class RoomLog
         }
 
         final long position = newHead - aligned;
+        if (seq - oldestSeq >= seqPositions.length && seqPositions.length < maxSeqPositions)
+        {
+            growSeqPositions(seq);
+        }
         seqPositions[(int)seq & seqMask] = position;
         HEAD_SEQ.setOpaque(this, seq);
 

@@ -237,4 +237,46 @@ class ResumeTest
             assertEquals(head + 1, seqs.get(seqs.size() - 1), "ends with the reader's own presence record");
         }
     }
+
+    @Test
+    void shouldResumeFromAHistoryWhoseIndexGrewWhileRecordsWereKept()
+    {
+        // The index of record positions starts small and doubles as records are kept: a resume point from before
+        // the growths must still find exactly the records after it, and one older than history gets resync.
+        final int history = 200;
+        try (EngineHarness harness = new EngineHarness((ctx) -> ctx.historyRecords(history).maxPayloadLength(1024)
+            .historyLength(1024 * 1024).publishRate(1_000_000).publishBurst(1_000_000)
+            .roomIdleTimeoutNs(60_000_000_000L).presenceTimeoutNs(600_000_000_000L)))
+        {
+            final Gateway gateway = harness.gateway();
+            final Recorder recorder = harness.recorder(gateway);
+            final Msg joined = fill(harness, gateway, 150);
+
+            final long reader = harness.open(gateway, "reader");
+            gateway.join(reader, "room", joined.epoch, 20, null);
+            harness.drive();
+            assertNull(recorder.last(reader, "resync"));
+            assertEquals(21, recorder.last(reader, "joined").fromSeq);
+            final List<Long> seqs = seqs(recorder, reader);
+            assertEquals(151 - 21 + 1 + 1, seqs.size(), "records 21..151 then the reader's own presence");
+            for (int i = 0; i < seqs.size(); i++)
+            {
+                assertEquals(21 + i, seqs.get(i), "no gap, no duplicate");
+            }
+
+            fill(harness, gateway, 300);
+            final long late = harness.open(gateway, "late");
+            gateway.join(late, "room", joined.epoch, 5, null);
+            harness.drive();
+            final Msg resync = recorder.last(late, "resync");
+            assertNotNull(resync, "history keeps only the last " + history + " records");
+            final List<Long> lateSeqs = seqs(recorder, late);
+            assertEquals(resync.fromSeq, lateSeqs.get(0));
+            assertEquals(history, lateSeqs.size(), "the whole history, the late reader's own presence its newest record");
+            for (int i = 0; i < lateSeqs.size(); i++)
+            {
+                assertEquals(resync.fromSeq + i, lateSeqs.get(i), "no gap, no duplicate");
+            }
+        }
+    }
 }
