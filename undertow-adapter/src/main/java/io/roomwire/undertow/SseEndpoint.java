@@ -272,8 +272,11 @@ final class SseEndpoint extends Endpoint
         if (isSessionOpen && nowNs - lastWriteNs < loop.config.idleTimeoutNs() &&
             nowNs - lastSessionKeepAliveNs >= loop.server.keepAliveIntervalNs())
         {
-            lastSessionKeepAliveNs = nowNs;
-            loop.gateway.keepAlive(sessionId);
+            // refused when the inbound ring is full: tried again on the next tick, not a whole interval later
+            if (loop.gateway.keepAlive(sessionId) > 0)
+            {
+                lastSessionKeepAliveNs = nowNs;
+            }
         }
     }
 

@@ -598,8 +598,11 @@ final class WebSocketEndpoint extends Endpoint
         }
         if (isSessionOpen && nowNs - lastKeepAliveNs >= loop.server.keepAliveIntervalNs())
         {
-            lastKeepAliveNs = nowNs;
-            loop.gateway.keepAlive(sessionId);
+            // refused when the inbound ring is full: tried again on the next tick, not a whole interval later
+            if (loop.gateway.keepAlive(sessionId) > 0)
+            {
+                lastKeepAliveNs = nowNs;
+            }
         }
     }
 
