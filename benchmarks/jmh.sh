@@ -4,7 +4,7 @@
 #
 # usage: benchmarks/jmh.sh quick|full|smoke OUTDIR
 #   quick  1 fork, 2 warm-up x 1 s, 5 measured x 1 s; presence at 10k users only; latency at 100k msgs/s, the engine
-#          on its own thread and invoked by the embedder, 2 s warm-up + 5 s measured each. About 3-4 minutes on 2 cores.
+#          on its own thread and invoked by the embedder, 2 s warm-up + 3 s measured each. About 3 minutes on 2 cores.
 #   full   the settings of docs/benchmarks.md: each class's own @Warmup/@Measurement/@Fork (3 x 2 s warm-up,
 #          5 x 2 s measured, 1 fork); presence at 10k and 1M users; latency at 100k and 10k msgs/s, engine thread and
 #          invoker, 5 s + 10 s.
@@ -43,7 +43,7 @@ case "$MODE" in
         JMH_ARGS=(-f 1 -wi 2 -w 1s -i 5 -r 1s -foe true)
         PRESENCE_PARAMS=(-p users=10000)
         LATENCY_RATES="100000"; LATENCY_ENGINES="thread invoker"; LATENCY_FANOUT=100; LATENCY_WARMUP=2s
-        LATENCY_MEASURE=5s ;;
+        LATENCY_MEASURE=3s ;;
     full)
         JMH_ARGS=(-foe true)
         PRESENCE_PARAMS=(-p users=10000,1000000)
