@@ -7,6 +7,7 @@ import io.roomwire.protocol.JsonEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
@@ -36,6 +37,8 @@ final class IoLoop implements SessionHandler, Runnable
 {
     private static final Logger LOGGER = Logger.getLogger(IoLoop.class.getName());
     private static final int POLL_LIMIT = 64;
+    /** Longest gap between engine duty cycles when the engine runs on the I/O thread and nothing else wakes it. */
+    private static final long ENGINE_INTERVAL_MS = 1;
     /**
      * One round (poll, then one write per connection with bytes) per run: sockets are read between rounds, so a
      * publish waits at most one round before it reaches the engine.
@@ -73,6 +76,7 @@ final class IoLoop implements SessionHandler, Runnable
     private Endpoint[] dirty = new Endpoint[64];
     private int dirtyCount;
     private XnioExecutor.Key tickKey;
+    private XnioExecutor.Key engineKey;
     private boolean isScheduled;
     private long lastSessionId = NO_SESSION;
     private Endpoint lastEndpoint;
@@ -81,6 +85,7 @@ final class IoLoop implements SessionHandler, Runnable
     private boolean isBarrierPassed;
     private Runnable onShutdown;
     private boolean isClosing;
+    private AgentInvoker engineInvoker;
 
     IoLoop(final RoomwireServer server, final XnioIoThread thread, final Gateway gateway)
     {
@@ -102,6 +107,48 @@ final class IoLoop implements SessionHandler, Runnable
     {
         gateway.notifier(() -> thread.execute(this));
         thread.execute(() -> tickKey = thread.executeAtInterval(this::tick, 1, TimeUnit.SECONDS));
+        if (null != engineInvoker)
+        {
+            // the engine's timers, and commands from other threads' gateways, need a duty cycle even when no socket
+            // has anything for this thread
+            thread.execute(() -> engineKey = thread.executeAtInterval(this, ENGINE_INTERVAL_MS, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    /**
+     * Drive the engine from this thread's duty cycle ({@link ServerConfig#isEngineOnIoThread()}): call before
+     * {@link #start()}.
+     *
+     * @param invoker of the engine's conductor.
+     */
+    void engineInvoker(final AgentInvoker invoker)
+    {
+        this.engineInvoker = invoker;
+    }
+
+    /**
+     * A connection handed commands to the engine: when the engine runs on this thread, run a duty cycle soon.
+     */
+    void afterInbound()
+    {
+        if (null != engineInvoker)
+        {
+            schedule();
+        }
+    }
+
+    /**
+     * One engine duty cycle when the engine runs on this thread, then one gateway poll.
+     */
+    private int pollOnce()
+    {
+        int workCount = 0;
+        if (null != engineInvoker && !isClosing)
+        {
+            workCount += engineInvoker.invoke();
+        }
+
+        return workCount + gateway.poll(this, POLL_LIMIT);
     }
 
     /**
@@ -157,7 +204,7 @@ final class IoLoop implements SessionHandler, Runnable
         {
             for (int round = 0; round < ROUNDS_PER_RUN; round++)
             {
-                workCount = gateway.poll(this, POLL_LIMIT);
+                workCount = pollOnce();
                 flushDirty();
                 if (0 == workCount)
                 {
@@ -419,7 +466,7 @@ final class IoLoop implements SessionHandler, Runnable
         try
         {
             isInDutyCycle = true;
-            for (int i = 0; i < SHUTDOWN_ROUNDS && !gateway.isClosed() && gateway.poll(this, POLL_LIMIT) > 0; i++)
+            for (int i = 0; i < SHUTDOWN_ROUNDS && !gateway.isClosed() && pollOnce() > 0; i++)
             {
                 flushDirty();
             }
@@ -439,6 +486,10 @@ final class IoLoop implements SessionHandler, Runnable
             if (null != tickKey)
             {
                 tickKey.remove();
+            }
+            if (null != engineKey)
+            {
+                engineKey.remove();
             }
             if (barrierSessionId != NO_SESSION)
             {

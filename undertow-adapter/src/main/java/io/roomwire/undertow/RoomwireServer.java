@@ -70,7 +70,7 @@ public final class RoomwireServer implements AutoCloseable
     private RoomwireServer(final ServerConfig config, final Engine.Context engineContext)
     {
         this.config = config.conclude();
-        this.engine = Engine.launch(engineContext.jsonForm(true));
+        this.engine = Engine.launch(engineContext.jsonForm(true).useAgentInvoker(config.isEngineOnIoThread()));
         this.keepAliveIntervalNs = engine.context().heartbeatIntervalNs();
         this.authenticator = new Authenticator(config, engine.context().epochClock());
         this.resources = new ResourceHandler(new ClassPathResourceManager(RoomwireServer.class.getClassLoader(), "web"))
@@ -105,6 +105,7 @@ public final class RoomwireServer implements AutoCloseable
             {
                 final XnioIoThread thread = worker.getIoThread(i);
                 final IoLoop loop = new IoLoop(this, thread, engine.newGateway());
+                loop.engineInvoker(engine.invoker());
                 loopByThread.put(thread, loop);
             }
             for (final IoLoop loop : loopByThread.values())
@@ -189,7 +190,9 @@ public final class RoomwireServer implements AutoCloseable
         final ServerConfig config = server.config();
         System.out.println("roomwire: listening on http://" + config.host() + ":" + server.port() + "/" +
             (config.isDev() ? " (dev mode: demo page at /, tokens at /token?user=<name>, guests allowed)" : ""));
-        System.out.println("roomwire: " + config.ioThreads() + " I/O threads; limits: " + config.describeLimits());
+        System.out.println("roomwire: " + config.ioThreads() + " I/O threads" +
+            (config.isEngineOnIoThread() ? " (the engine runs on the I/O thread)" : "") + "; limits: " +
+            config.describeLimits());
         final Engine.Context ctx = server.engine().context();
         System.out.println("roomwire: engine: max payload " + ctx.maxPayloadLength() + " B, " +
             ctx.maxRoomsPerSession() + " rooms per session, " + ctx.maxMembersPerRoom() + " members per room, publish " +

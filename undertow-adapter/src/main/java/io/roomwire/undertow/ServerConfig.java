@@ -97,6 +97,14 @@ public final class ServerConfig
     /** Default kernel send buffer: 128 KiB. */
     public static final int SOCKET_SEND_BUFFER_DEFAULT = 128 * 1024;
 
+    /**
+     * Run the engine's duty cycle on the I/O thread instead of its own thread (one I/O thread only): for a node
+     * pinned to one core, where a separate engine thread competes with the I/O thread for the core and every
+     * hand-off between them is a cross-thread wake-up. Commands from other threads (an embedder's gateways) then wait
+     * for the I/O thread's next duty cycle, at most {@code roomwire.engine.timer.tick} apart.
+     */
+    public static final String ENGINE_ON_IO_THREAD_PROP_NAME = "roomwire.http.engine.on.io.thread";
+
     /** Most bytes of free outbound buffers each I/O thread keeps for reuse. */
     public static final String BUFFER_POOL_LENGTH_PROP_NAME = "roomwire.http.buffer.pool.length";
     /** Default: 64 MiB per I/O thread (4,096 connections' worth of 16 KiB buffers written in one round). */
@@ -161,6 +169,7 @@ public final class ServerConfig
     private int frameBurst = Integer.getInteger(FRAME_BURST_PROP_NAME, FRAME_BURST_DEFAULT);
     private int outboundLength = SystemUtil.getSizeAsInt(OUTBOUND_LENGTH_PROP_NAME, OUTBOUND_LENGTH_DEFAULT);
     private int socketSendBuffer = SystemUtil.getSizeAsInt(SOCKET_SEND_BUFFER_PROP_NAME, SOCKET_SEND_BUFFER_DEFAULT);
+    private boolean isEngineOnIoThread = Boolean.getBoolean(ENGINE_ON_IO_THREAD_PROP_NAME);
     private int bufferPoolLength = SystemUtil.getSizeAsInt(BUFFER_POOL_LENGTH_PROP_NAME, BUFFER_POOL_LENGTH_DEFAULT);
     private long sseKeepAliveNs = SystemUtil.getDurationInNanos(SSE_KEEPALIVE_PROP_NAME, SSE_KEEPALIVE_DEFAULT_NS);
     private long sseRetryNs = SystemUtil.getDurationInNanos(SSE_RETRY_PROP_NAME, SSE_RETRY_DEFAULT_NS);
@@ -261,6 +270,8 @@ public final class ServerConfig
         require(outboundLength >= maxMessageLength, OUTBOUND_LENGTH_PROP_NAME + " must be >= " +
             MAX_MESSAGE_LENGTH_PROP_NAME);
         require(socketSendBuffer >= 0, SOCKET_SEND_BUFFER_PROP_NAME + " must be >= 0");
+        require(!isEngineOnIoThread || ioThreads == 1, ENGINE_ON_IO_THREAD_PROP_NAME + " needs " +
+            IO_THREADS_PROP_NAME + "=1");
         require(bufferPoolLength >= 0, BUFFER_POOL_LENGTH_PROP_NAME + " must be >= 0");
         require(sseKeepAliveNs > 0 && pollHoldNs > 0 && pollSessionTimeoutNs > pollHoldNs,
             POLL_SESSION_TIMEOUT_PROP_NAME + " must exceed " + POLL_HOLD_PROP_NAME);
@@ -485,6 +496,19 @@ public final class ServerConfig
     public int socketSendBuffer()
     {
         return socketSendBuffer;
+    }
+
+    /** @return whether the engine's duty cycle runs on the (single) I/O thread. */
+    public boolean isEngineOnIoThread()
+    {
+        return isEngineOnIoThread;
+    }
+
+    /** @param isOnIoThread run the engine's duty cycle on the single I/O thread. @return this. */
+    public ServerConfig engineOnIoThread(final boolean isOnIoThread)
+    {
+        this.isEngineOnIoThread = isOnIoThread;
+        return this;
     }
 
     /** @param bytes kernel send buffer per connection, 0 for the operating system's. @return this. */

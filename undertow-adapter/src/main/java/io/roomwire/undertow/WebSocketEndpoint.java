@@ -151,6 +151,7 @@ final class WebSocketEndpoint extends Endpoint
 
                 buffer.flip();
                 parseFrames(buffer);
+                loop.afterInbound();
                 if (isClosed)
                 {
                     return;

@@ -6,10 +6,10 @@ import io.roomwire.engine.Gateway;
 import io.roomwire.protocol.codec.MessageKind;
 import io.roomwire.protocol.codec.PayloadFormat;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
@@ -26,24 +26,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ShutdownTest
 {
     private static final int RECORDS = 200;
-    private static RoomwireServer server;
+    private RoomwireServer server;
 
-    @BeforeAll
-    static void start()
+    @AfterEach
+    void stop()
     {
-        server = RoomwireServer.start(new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(2)
+        if (null != server)
+        {
+            server.close();
+        }
+    }
+
+    /**
+     * @param isEngineOnIoThread run the engine's duty cycle on the single I/O thread instead of its own thread: the
+     *                           same guarantees hold, and commands from another thread's gateway still get through.
+     */
+    @ParameterizedTest(name = "engine on the I/O thread: {0}")
+    @ValueSource(booleans = { false, true })
+    void shouldDeliverWhatWasPublishedThenClose1001AndEndSseStreams(final boolean isEngineOnIoThread) throws Exception
+    {
+        server = RoomwireServer.start(new ServerConfig().dev(true).port(0).host("127.0.0.1")
+            .ioThreads(isEngineOnIoThread ? 1 : 2).engineOnIoThread(isEngineOnIoThread)
             .shutdownTimeoutNs(TimeUnit.SECONDS.toNanos(3)), new Engine.Context());
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        server.close();
-    }
-
-    @Test
-    void shouldDeliverWhatWasPublishedThenClose1001AndEndSseStreams() throws Exception
-    {
         try (WsClient a = WsClient.connect(Http.ws(server, "/ws/shutdown"));
             WsClient b = WsClient.connect(Http.ws(server, "/ws/shutdown"));
             SseClient sse = SseClient.open(server, "/events/shutdown"))
@@ -51,6 +55,8 @@ class ShutdownTest
             a.awaitType("join");
             b.awaitType("join");
             sse.awaitEvent("join");
+            a.send("{\"type\":\"typing\",\"room\":\"shutdown\",\"data\":{\"typing\":true}}");
+            b.awaitType("typing");
 
             final JsonNode firstPoll = Http.json(Http.get(server, "/poll/shutdown-poll"));
             long after = 0;
