@@ -13,10 +13,10 @@ class ServerConfigTest
     @Test
     void shouldRunTheEngineOnTheIoThreadOnlyWithOneIoThread()
     {
-        assertTrue(new ServerConfig().ioThreads(1).engineOnIoThread(true).conclude().isEngineOnIoThread());
+        assertTrue(new ServerConfig().dev(true).ioThreads(1).engineOnIoThread(true).conclude().isEngineOnIoThread());
 
         final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-            () -> new ServerConfig().ioThreads(2).engineOnIoThread(true).conclude());
+            () -> new ServerConfig().dev(true).ioThreads(2).engineOnIoThread(true).conclude());
         assertTrue(refused.getMessage().contains(ServerConfig.ENGINE_ON_IO_THREAD_PROP_NAME), refused::getMessage);
         assertTrue(refused.getMessage().contains(ServerConfig.IO_THREADS_PROP_NAME), refused::getMessage);
     }
