@@ -762,46 +762,15 @@ public final class LoadGenerator
             expected += sentByRoom[r] * members[r];
         }
 
-        final Histogram latency = new Histogram(1, ReceiverLoop.HIGHEST_TRACKABLE_NS, 3);
-        long received;
-        long windowDelivered;
-        long windowBytes;
-        long windowReads;
-        long late;
-        long other;
-        long noData;
-        long gaps;
-        long reorders;
-        int closed;
+        final ReceiverLoop.Snapshot total = new ReceiverLoop.Snapshot();
         while (true)
         {
-            latency.reset();
-            received = 0;
-            windowDelivered = 0;
-            windowBytes = 0;
-            windowReads = 0;
-            late = 0;
-            other = 0;
-            noData = 0;
-            gaps = 0;
-            reorders = 0;
-            closed = 0;
+            total.reset();
             for (final ReceiverLoop loop : loops)
             {
-                final ReceiverLoop.Snapshot s = loop.snapshot();
-                received += s.delivered;
-                windowDelivered += s.windowDelivered;
-                windowBytes += s.windowBytes;
-                windowReads += s.windowReads;
-                late += s.late;
-                other += s.other;
-                noData += s.noData;
-                gaps += s.gaps;
-                reorders += s.reorders;
-                closed += (int)s.closedInStep;
-                latency.add(s.histogram);
+                total.add(loop.snapshot());
             }
-            if (received >= expected || System.nanoTime() >= drainDeadlineNs)
+            if (total.delivered >= expected || System.nanoTime() >= drainDeadlineNs)
             {
                 break;
             }
@@ -836,22 +805,22 @@ public final class LoadGenerator
         result.put("offeredMsgs", rate);
         result.put("sentMsgs", sent);
         result.put("offeredDeliveries", rate * memberCount / roomCount);
-        result.put("achievedDeliveries", windowDelivered / measureSeconds);
+        result.put("achievedDeliveries", total.windowDelivered / measureSeconds);
         result.put("expected", expected);
-        result.put("received", received);
-        result.put("loss", expected - received);
-        result.put("late", late);
-        result.put("other", other);
-        result.put("noData", noData);
-        result.put("gaps", gaps);
-        result.put("reorders", reorders);
-        result.put("closed", closed);
-        result.put("p50Us", latency.getValueAtPercentile(50) / 1000.0);
-        result.put("p90Us", latency.getValueAtPercentile(90) / 1000.0);
-        result.put("p99Us", latency.getValueAtPercentile(99) / 1000.0);
-        result.put("p999Us", latency.getValueAtPercentile(99.9) / 1000.0);
-        result.put("maxUs", latency.getMaxValue() / 1000.0);
-        result.put("latencyCount", latency.getTotalCount());
+        result.put("received", total.delivered);
+        result.put("loss", expected - total.delivered);
+        result.put("late", total.late);
+        result.put("other", total.other);
+        result.put("noData", total.noData);
+        result.put("gaps", total.gaps);
+        result.put("reorders", total.reorders);
+        result.put("closed", (int)total.closedInStep);
+        result.put("p50Us", total.histogram.getValueAtPercentile(50) / 1000.0);
+        result.put("p90Us", total.histogram.getValueAtPercentile(90) / 1000.0);
+        result.put("p99Us", total.histogram.getValueAtPercentile(99) / 1000.0);
+        result.put("p999Us", total.histogram.getValueAtPercentile(99.9) / 1000.0);
+        result.put("maxUs", total.histogram.getMaxValue() / 1000.0);
+        result.put("latencyCount", total.histogram.getTotalCount());
         result.put("genCpu", genCpu);
         result.put("genCores", genCores);
         result.put("selectorBusy", selectorBusy);
@@ -861,15 +830,16 @@ public final class LoadGenerator
         result.put("pacerLagMaxUs", lag.getMaxValue() / 1000.0);
         result.put("pacerDone", isPacerDone);
         result.put("publisherWriteFailures", pacer.writeFailures());
-        result.put("rxMBps", windowBytes / measureSeconds / 1e6);
-        result.put("bytesPerRead", windowReads == 0 ? 0.0 : (double)windowBytes / windowReads);
-        result.put("readsPerSecond", windowReads / measureSeconds);
+        result.put("rxMBps", total.windowBytes / measureSeconds / 1e6);
+        result.put("bytesPerRead", total.windowReads == 0 ? 0.0 : (double)total.windowBytes / total.windowReads);
+        result.put("readsPerSecond", total.windowReads / measureSeconds);
         result.put("serverCpu", serverCpuNs < 0 || null == serverPid ? -1.0 : (double)serverCpuNs / wallNs);
         result.put("serverRssMb", serverRssKb < 0 ? -1.0 : serverRssKb / 1024.0);
         final double serverWrites = rate(serverSyscallsStart[1], serverSyscallsEnd[1], measureSeconds);
         result.put("serverReadsPerSecond", rate(serverSyscallsStart[0], serverSyscallsEnd[0], measureSeconds));
         result.put("serverWritesPerSecond", serverWrites);
-        result.put("deliveriesPerServerWrite", serverWrites > 0 ? windowDelivered / measureSeconds / serverWrites : -1.0);
+        result.put("deliveriesPerServerWrite",
+            serverWrites > 0 ? total.windowDelivered / measureSeconds / serverWrites : -1.0);
         result.put("genReadsPerSecond", rate(genSyscallsStart[0], genSyscallsEnd[0], measureSeconds));
         final StringBuilder serverThreads = new StringBuilder();
         final List<Map.Entry<String, Long>> threadDeltas = new ArrayList<>();

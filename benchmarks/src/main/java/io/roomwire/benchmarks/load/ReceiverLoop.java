@@ -96,6 +96,44 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
         long reorders;
         long closedInStep;
         final Histogram histogram = new Histogram(1, HIGHEST_TRACKABLE_NS, 3);
+
+        /**
+         * Clear every count, for a total the controller sums loops into.
+         */
+        void reset()
+        {
+            delivered = 0;
+            windowDelivered = 0;
+            windowBytes = 0;
+            windowReads = 0;
+            late = 0;
+            other = 0;
+            noData = 0;
+            gaps = 0;
+            reorders = 0;
+            closedInStep = 0;
+            histogram.reset();
+        }
+
+        /**
+         * Add another loop's counts and latencies to these.
+         *
+         * @param loop snapshot of a loop.
+         */
+        void add(final Snapshot loop)
+        {
+            delivered += loop.delivered;
+            windowDelivered += loop.windowDelivered;
+            windowBytes += loop.windowBytes;
+            windowReads += loop.windowReads;
+            late += loop.late;
+            other += loop.other;
+            noData += loop.noData;
+            gaps += loop.gaps;
+            reorders += loop.reorders;
+            closedInStep += loop.closedInStep;
+            histogram.add(loop.histogram);
+        }
     }
 
     private final int id;
