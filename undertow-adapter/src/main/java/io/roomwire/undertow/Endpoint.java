@@ -16,10 +16,27 @@ abstract class Endpoint
     boolean isDirty;
     boolean isHeldBack;
     boolean isClosed;
+    private long lastSessionKeepAliveNs = System.nanoTime();
 
     Endpoint(final IoLoop loop)
     {
         this.loop = loop;
+    }
+
+    /**
+     * Vouch to the engine, once per heartbeat interval, that the session's transport is alive, so its presence does
+     * not expire while the client is connected; a keep-alive refused because the inbound ring is full is tried again
+     * on the next tick, not a whole interval later.
+     *
+     * @param nowNs of this tick.
+     */
+    final void keepSessionAlive(final long nowNs)
+    {
+        if (isSessionOpen && nowNs - lastSessionKeepAliveNs >= loop.server.keepAliveIntervalNs() &&
+            loop.gateway.keepAlive(sessionId) > 0)
+        {
+            lastSessionKeepAliveNs = nowNs;
+        }
     }
 
     /**

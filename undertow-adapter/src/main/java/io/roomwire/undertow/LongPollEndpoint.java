@@ -46,7 +46,6 @@ final class LongPollEndpoint extends Endpoint
     private HttpServerExchange held;
     private long heldDeadlineNs;
     private long lastPollNs;
-    private long lastKeepAliveNs;
     private boolean isJoinAnswered;
     private boolean isJoined;
 
@@ -330,14 +329,7 @@ final class LongPollEndpoint extends Endpoint
             close();
             return;
         }
-        if (isSessionOpen && nowNs - lastKeepAliveNs >= loop.server.keepAliveIntervalNs())
-        {
-            // refused when the inbound ring is full: tried again on the next tick, not a whole interval later
-            if (loop.gateway.keepAlive(sessionId) > 0)
-            {
-                lastKeepAliveNs = nowNs;
-            }
-        }
+        keepSessionAlive(nowNs);
     }
 
     void shutdown()

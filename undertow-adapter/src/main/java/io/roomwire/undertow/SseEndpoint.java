@@ -45,7 +45,6 @@ final class SseEndpoint extends Endpoint
     private StreamSinkChannel sink;
     private long lastWriteNs;
     private long lastKeepAliveNs;
-    private long lastSessionKeepAliveNs;
     private boolean isEnding;
     private boolean isJoined;
 
@@ -60,7 +59,6 @@ final class SseEndpoint extends Endpoint
         final long nowNs = System.nanoTime();
         this.lastWriteNs = nowNs;
         this.lastKeepAliveNs = nowNs;
-        this.lastSessionKeepAliveNs = nowNs;
     }
 
     String transport()
@@ -269,14 +267,9 @@ final class SseEndpoint extends Endpoint
             outbound.append(KEEP_ALIVE);
             markDirty();
         }
-        if (isSessionOpen && nowNs - lastWriteNs < loop.config.idleTimeoutNs() &&
-            nowNs - lastSessionKeepAliveNs >= loop.server.keepAliveIntervalNs())
+        if (nowNs - lastWriteNs < loop.config.idleTimeoutNs())
         {
-            // refused when the inbound ring is full: tried again on the next tick, not a whole interval later
-            if (loop.gateway.keepAlive(sessionId) > 0)
-            {
-                lastSessionKeepAliveNs = nowNs;
-            }
+            keepSessionAlive(nowNs);
         }
     }
 

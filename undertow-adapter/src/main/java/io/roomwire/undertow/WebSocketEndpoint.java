@@ -55,7 +55,6 @@ final class WebSocketEndpoint extends Endpoint
     private int fragmentLength;
     private long lastInboundNs;
     private long lastPingNs;
-    private long lastKeepAliveNs;
     private long frameTat = Long.MIN_VALUE + 1;
     private boolean isCloseSent;
 
@@ -79,7 +78,6 @@ final class WebSocketEndpoint extends Endpoint
         final long nowNs = System.nanoTime();
         this.lastInboundNs = nowNs;
         this.lastPingNs = nowNs;
-        this.lastKeepAliveNs = nowNs;
     }
 
     String transport()
@@ -597,14 +595,7 @@ final class WebSocketEndpoint extends Endpoint
             WebSocketFrames.putHeader(outbound.reserve(2), WebSocketFrames.OPCODE_PING, 0);
             markDirty();
         }
-        if (isSessionOpen && nowNs - lastKeepAliveNs >= loop.server.keepAliveIntervalNs())
-        {
-            // refused when the inbound ring is full: tried again on the next tick, not a whole interval later
-            if (loop.gateway.keepAlive(sessionId) > 0)
-            {
-                lastKeepAliveNs = nowNs;
-            }
-        }
+        keepSessionAlive(nowNs);
     }
 
     void shutdown()
