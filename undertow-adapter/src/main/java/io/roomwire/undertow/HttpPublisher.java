@@ -93,6 +93,7 @@ final class HttpPublisher extends Endpoint
                 ErrorCode.MALFORMED, id);
             return;
         }
+        loop.afterInbound();
         if (null != id)
         {
             final Pending previous = pendingById.put(id, new Pending(exchange, lastUsedNs + loop.config.publishTimeoutNs()));

@@ -127,7 +127,9 @@ final class IoLoop implements SessionHandler, Runnable
     }
 
     /**
-     * A connection handed commands to the engine: when the engine runs on this thread, run a duty cycle soon.
+     * A handler or connection of this thread handed commands to the engine (every place that writes to the gateway
+     * on a client's behalf calls this): when the engine runs on this thread, run a duty cycle soon rather than at the
+     * next millisecond tick.
      */
     void afterInbound()
     {

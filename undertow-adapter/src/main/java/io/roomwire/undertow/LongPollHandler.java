@@ -100,6 +100,7 @@ final class LongPollHandler implements HttpHandler
                 return;
             }
 
+            loop.afterInbound();
             final byte[] bytes = new byte[16];
             random.nextBytes(bytes);
             endpoint = new LongPollEndpoint(loop, loop.thread().getNumber() + "." + HexFormat.of().formatHex(bytes),

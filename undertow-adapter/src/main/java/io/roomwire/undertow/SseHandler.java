@@ -79,6 +79,7 @@ final class SseHandler implements HttpHandler
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
         exchange.getResponseHeaders().put(X_ACCEL_BUFFERING, "no");
         exchange.setPersistent(false);
+        loop.afterInbound();
         final SseEndpoint endpoint = new SseEndpoint(loop, exchange, sessionId, address);
         exchange.dispatch(SameThreadExecutor.INSTANCE, endpoint::start);
     }

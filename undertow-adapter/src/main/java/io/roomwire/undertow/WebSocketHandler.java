@@ -137,6 +137,7 @@ final class WebSocketHandler implements HttpHandler
             endpoint.closeWith(io.roomwire.protocol.ErrorCodes.CLOSE_TRY_AGAIN_LATER, "back_pressured");
             endpoint.flush();
         }
+        loop.afterInbound();
     }
 
     private static List<String> subprotocols(final HttpServerExchange exchange)
