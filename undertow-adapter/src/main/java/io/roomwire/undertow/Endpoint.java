@@ -40,6 +40,17 @@ abstract class Endpoint
     }
 
     /**
+     * The engine accepted a command of this session: the engine counts every command as a sign of life, so the next
+     * keep-alive is due an interval after it, and a session that talks needs none.
+     *
+     * @param nowNs when the command was handed over.
+     */
+    final void onCommandAccepted(final long nowNs)
+    {
+        lastSessionKeepAliveNs = nowNs;
+    }
+
+    /**
      * @return transport label for metrics: {@code websocket}, {@code sse}, {@code longpoll} or {@code http}.
      */
     abstract String transport();

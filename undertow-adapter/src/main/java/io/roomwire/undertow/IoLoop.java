@@ -44,6 +44,13 @@ final class IoLoop implements SessionHandler, Runnable
      * publish waits at most one round before it reaches the engine.
      */
     private static final int ROUNDS_PER_RUN = 1;
+    /**
+     * Every endpoint is ticked (idle timeout, ping, keep-alive) once a second, a slice of them every
+     * {@code 1 s / TICK_SLICES}: ten thousand connections opened in the same second would otherwise come due in the
+     * same tick and write their pings and keep-alives in one burst, a stall every message behind it waits out.
+     */
+    private static final int TICK_SLICES = 20;
+    private static final long TICK_SLICE_INTERVAL_MS = 1000 / TICK_SLICES;
 
     /**
      * Most rounds a shutdown runs to deliver what the engine already sequenced: ample for every connection's
@@ -76,6 +83,7 @@ final class IoLoop implements SessionHandler, Runnable
     private Endpoint[] dirty = new Endpoint[64];
     private int dirtyCount;
     private XnioExecutor.Key tickKey;
+    private int tickSlice;
     private XnioExecutor.Key engineKey;
     private boolean isScheduled;
     private long lastSessionId = NO_SESSION;
@@ -106,7 +114,7 @@ final class IoLoop implements SessionHandler, Runnable
     void start()
     {
         gateway.notifier(() -> thread.execute(this));
-        thread.execute(() -> tickKey = thread.executeAtInterval(this::tick, 1, TimeUnit.SECONDS));
+        thread.execute(() -> tickKey = thread.executeAtInterval(this::tick, TICK_SLICE_INTERVAL_MS, TimeUnit.MILLISECONDS));
         if (null != engineInvoker)
         {
             // the engine's timers, and commands from other threads' gateways, need a duty cycle even when no socket
@@ -396,25 +404,34 @@ final class IoLoop implements SessionHandler, Runnable
         dirtyCount = 0;
     }
 
+    /**
+     * Tick the next slice of endpoints: each is ticked once a second, and a second's ticks are spread over it.
+     * An endpoint that leaves the list mid-round may shift another into a slice already ticked (that one waits a round).
+     */
     private void tick()
     {
         final long nowNs = System.nanoTime();
+        final int slice = tickSlice;
+        tickSlice = (slice + 1) % TICK_SLICES;
         isInDutyCycle = true;
         try
         {
-            for (int i = tickList.size() - 1; i >= 0; i--)
+            final int size = tickList.size();
+            final int end = (int)((slice + 1L) * size / TICK_SLICES);
+            for (int i = (int)((long)slice * size / TICK_SLICES); i < end && i < tickList.size(); i++)
             {
-                if (i < tickList.size())
+                final Endpoint endpoint = tickList.get(i);
+                try
                 {
-                    final Endpoint endpoint = tickList.get(i);
-                    try
-                    {
-                        endpoint.onTick(nowNs);
-                    }
-                    catch (final RuntimeException ex)
-                    {
-                        onEndpointError(endpoint, ex);
-                    }
+                    endpoint.onTick(nowNs);
+                }
+                catch (final RuntimeException ex)
+                {
+                    onEndpointError(endpoint, ex);
+                }
+                if (i < tickList.size() && tickList.get(i) != endpoint)
+                {
+                    i--; // it left the list and the next one took its place
                 }
             }
             flushDirty();

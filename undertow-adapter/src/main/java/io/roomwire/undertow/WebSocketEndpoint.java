@@ -414,7 +414,11 @@ final class WebSocketEndpoint extends Endpoint
         }
 
         final long result = loop.gateway.offer(sessionId, buffer, offset, length);
-        if (result < 0)
+        if (result > 0)
+        {
+            onCommandAccepted(lastInboundNs);
+        }
+        else
         {
             final ErrorCode code = result == Gateway.BACK_PRESSURED ? ErrorCode.BACK_PRESSURED :
                 (result == Gateway.MESSAGE_TOO_LARGE ? ErrorCode.MESSAGE_TOO_LARGE : ErrorCode.MALFORMED);
@@ -589,8 +593,9 @@ final class WebSocketEndpoint extends Endpoint
             closeWith(ErrorCodes.closeCode(ErrorCode.IDLE_TIMEOUT), ErrorCodes.jsonName(ErrorCode.IDLE_TIMEOUT));
             return;
         }
-        if (nowNs - lastPingNs >= loop.config.pingIntervalNs())
+        if (nowNs - Math.max(lastInboundNs, lastPingNs) >= loop.config.pingIntervalNs())
         {
+            // only a quiet connection is pinged: a frame received is as good a sign of life as a pong
             lastPingNs = nowNs;
             WebSocketFrames.putHeader(outbound.reserve(2), WebSocketFrames.OPCODE_PING, 0);
             markDirty();

@@ -45,11 +45,12 @@ class IdleTimeoutTest
     @Test
     void shouldCloseASilentConnectionWith4042AndKeepOneThatAnswersPings() throws Exception
     {
+        // before the connection opens: the server's idle clock starts at or after this
+        final long startNs = System.nanoTime();
         try (RawWs silent = RawWs.connect(server.port(), "/ws/idle", 0);
             WsClient answering = WsClient.connect(Http.ws(server, "/ws/idle"));
             SseClient sse = SseClient.open(server, "/events/idle"))
         {
-            final long startNs = System.nanoTime();
             answering.awaitType("join");
             silent.awaitType("join", false);
             final String sseUser = sse.awaitEvent("system").json().path("data").path("user").asText();
