@@ -9,6 +9,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 
 /**
  * A room's broadcast log and history: a ring of sequenced records written once by the conductor and read in place by
@@ -136,7 +137,7 @@ final class RoomLog
         this.seqPositions = new long[Math.min(INITIAL_SEQ_POSITIONS, maxSeqPositions)];
         this.seqMask = seqPositions.length - 1;
         this.capacity = initialCapacity;
-        this.buffer = new UnsafeBuffer(new byte[initialCapacity]);
+        this.buffer = newBuffer(initialCapacity);
     }
 
     // ------------------------------------------------------------------ reader side (any thread)
@@ -292,7 +293,7 @@ final class RoomLog
     {
         final int newCapacity = capacity << 1;
         final UnsafeBuffer oldBuffer = buffer;
-        final UnsafeBuffer newBuffer = new UnsafeBuffer(new byte[newCapacity]);
+        final UnsafeBuffer newBuffer = newBuffer(newCapacity);
         final long from = Math.max(0, Math.max(lowWater, head - capacity));
         long position = from;
         while (position < head)
@@ -307,6 +308,17 @@ final class RoomLog
         capacity = newCapacity;
         growths++;
         BUFFER.setRelease(this, newBuffer);
+    }
+
+    /**
+     * Off-heap, so the history a node keeps (up to {@code roomwire.room.history.length} per room) is never copied or
+     * scanned by the garbage collector: on a heap, rooms filling their history made every young collection copy them,
+     * pauses of hundreds of milliseconds on one core. A buffer replaced by {@link #grow()} is freed by its cleaner once
+     * no reader holds it.
+     */
+    private static UnsafeBuffer newBuffer(final int capacity)
+    {
+        return new UnsafeBuffer(ByteBuffer.allocateDirect(capacity));
     }
 
     /**
