@@ -1,6 +1,7 @@
 package io.roomwire.undertow;
 
 import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -10,7 +11,9 @@ import java.util.ArrayDeque;
  * number of bytes, so that a steady stream of writes to many connections allocates nothing: a connection takes a
  * buffer when bytes wait for it and returns it once they are written, so an idle connection holds none, and the pool
  * settles at what the busiest round needs. (Keeping too few made every round allocate, and zero, a buffer per
- * connection; the direct-memory limit then forced full collections.)
+ * connection; the direct-memory limit then forced full collections.) What a burst left behind is given back:
+ * {@link #trim()}, once a second, frees half of the buffers that stayed in the pool since the last trim, so a pool
+ * swollen by ten thousand connections' joins shrinks to what the traffic since uses within seconds.
  * <p>
  * Not thread safe: one pool per I/O thread.
  */
@@ -24,6 +27,7 @@ final class BufferPool
 
     private final long maxRetainedBytes;
     private long retainedBytes;
+    private long leastRetainedBytes;
 
     /**
      * @param maxRetainedBytes most bytes of free buffers kept for reuse.
@@ -51,6 +55,7 @@ final class BufferPool
             if (null != buffer)
             {
                 retainedBytes -= buffer.capacity();
+                leastRetainedBytes = Math.min(leastRetainedBytes, retainedBytes);
                 return buffer;
             }
         }
@@ -71,6 +76,36 @@ final class BufferPool
             freeBySize[index].addLast(buffer);
             retainedBytes += buffer.capacity();
         }
+        else
+        {
+            BufferUtil.free(buffer);
+        }
+    }
+
+    /**
+     * Free half of the bytes that no acquire needed since the last trim, largest and longest-kept buffers first.
+     *
+     * @return bytes freed.
+     */
+    long trim()
+    {
+        long excess = leastRetainedBytes / 2;
+        long freed = 0;
+        for (int index = SIZES - 1; index >= 0 && excess > 0; index--)
+        {
+            final ArrayDeque<ByteBuffer> free = freeBySize[index];
+            final int size = MIN_LENGTH << index;
+            while (excess > 0 && !free.isEmpty())
+            {
+                BufferUtil.free(free.pollFirst());
+                retainedBytes -= size;
+                excess -= size;
+                freed += size;
+            }
+        }
+        leastRetainedBytes = retainedBytes;
+
+        return freed;
     }
 
     /**

@@ -435,6 +435,10 @@ final class IoLoop implements SessionHandler, Runnable
                 }
             }
             flushDirty();
+            if (0 == slice)
+            {
+                pool.trim();
+            }
         }
         finally
         {

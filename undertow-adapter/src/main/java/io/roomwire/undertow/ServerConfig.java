@@ -105,9 +105,9 @@ public final class ServerConfig
      */
     public static final String ENGINE_ON_IO_THREAD_PROP_NAME = "roomwire.http.engine.on.io.thread";
 
-    /** Most bytes of free outbound buffers each I/O thread keeps for reuse. */
+    /** Most bytes of free outbound buffers each I/O thread keeps for reuse (what stays unused is freed over seconds). */
     public static final String BUFFER_POOL_LENGTH_PROP_NAME = "roomwire.http.buffer.pool.length";
-    /** Default: 64 MiB per I/O thread (4,096 connections' worth of 16 KiB buffers written in one round). */
+    /** Default: 64 MiB per I/O thread (16,384 connections' worth of 4 KiB buffers written in one round). */
     public static final int BUFFER_POOL_LENGTH_DEFAULT = 64 * 1024 * 1024;
 
     /** Interval of SSE keep-alive comments. */
