@@ -2,6 +2,7 @@ package io.roomwire.undertow;
 
 import io.roomwire.engine.EngineCounters;
 
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -99,10 +100,11 @@ final class Metrics
     }
 
     /**
-     * @param engineCounters of the engine.
+     * @param engineCounters  of the engine.
+     * @param httpConnections connections Undertow's HTTP layer serves (not upgraded).
      * @return the Prometheus text of every metric.
      */
-    String render(final EngineCounters engineCounters)
+    String render(final EngineCounters engineCounters, final long httpConnections)
     {
         final StringBuilder out = new StringBuilder(8192);
         for (final EngineCounters.SystemCounter counter : EngineCounters.SystemCounter.values())
@@ -125,6 +127,9 @@ final class Metrics
             out.append("roomwire_connections{transport=\"").append(transport).append("\"} ")
                 .append(connections.get(transport).get()).append('\n');
         }
+        metric(out, "roomwire_http_connections", "gauge",
+            "connections the HTTP layer serves (requests, SSE, long polls; WebSockets leave it when they upgrade)",
+            httpConnections);
         header(out, "roomwire_connections_opened_total", "counter", "connections opened by transport");
         for (final String transport : TRANSPORTS)
         {
@@ -147,6 +152,14 @@ final class Metrics
         metric(out, "jvm_memory_heap_committed_bytes", "gauge", "heap committed", memory.getHeapMemoryUsage().getCommitted());
         metric(out, "jvm_memory_heap_max_bytes", "gauge", "heap max", memory.getHeapMemoryUsage().getMax());
         metric(out, "jvm_memory_nonheap_used_bytes", "gauge", "non-heap used", memory.getNonHeapMemoryUsage().getUsed());
+        for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
+        {
+            if ("direct".equals(pool.getName()))
+            {
+                metric(out, "jvm_memory_direct_used_bytes", "gauge",
+                    "direct buffers in use: room logs (history) and outbound buffers", pool.getMemoryUsed());
+            }
+        }
         metric(out, "jvm_threads_live", "gauge", "live threads", ManagementFactory.getThreadMXBean().getThreadCount());
         long gcCount = 0;
         long gcTimeMs = 0;

@@ -10,6 +10,7 @@ import io.roomwire.protocol.codec.LeaveReason;
 import io.roomwire.protocol.codec.LeftDecoder;
 import io.roomwire.protocol.codec.MessageHeaderDecoder;
 import io.roomwire.protocol.codec.SessionClosedDecoder;
+import io.undertow.server.ServerConnection;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.xnio.ChannelListener;
@@ -110,9 +111,19 @@ final class WebSocketEndpoint extends Endpoint
         flush();
     }
 
+    /**
+     * Take the connection over from Undertow's HTTP layer (see {@link UpgradeRelease}): this endpoint becomes its close
+     * listener. Call once, before {@link #open(long)} or {@link #refuse(ErrorCode)}.
+     *
+     * @param http Undertow's connection of the upgrade.
+     */
+    void takeOver(final ServerConnection http)
+    {
+        UpgradeRelease.takeOver(http, connection, (c) -> onConnectionClosed());
+    }
+
     private void listen()
     {
-        connection.setCloseListener((ChannelListener<StreamConnection>)(c) -> onConnectionClosed());
         source.setReadListener((ChannelListener<ConduitStreamSourceChannel>)(channel) -> onReadable());
         sink.setWriteListener((ChannelListener<ConduitStreamSinkChannel>)(channel) -> onWritable());
         source.resumeReads();

@@ -5,6 +5,7 @@ import io.roomwire.protocol.Identifiers;
 import io.roomwire.protocol.codec.ErrorCode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ServerConnection;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
@@ -103,12 +104,14 @@ final class WebSocketHandler implements HttpHandler
         {
             exchange.getResponseHeaders().put(SEC_WEBSOCKET_PROTOCOL, chosen);
         }
-        exchange.upgradeChannel((connection, upgraded) -> onUpgraded(connection, auth, refusal, room, isBinary, address));
+        exchange.upgradeChannel((connection, upgraded) ->
+            onUpgraded(connection, upgraded.getConnection(), auth, refusal, room, isBinary, address));
         exchange.endExchange();
     }
 
     private void onUpgraded(
         final StreamConnection connection,
+        final ServerConnection http,
         final Authenticator.Result auth,
         final ErrorCode refusal,
         final String room,
@@ -118,6 +121,7 @@ final class WebSocketHandler implements HttpHandler
         final IoLoop loop = server.loopOf(connection.getIoThread());
         final byte[] defaultRoom = null == room ? null : room.getBytes(StandardCharsets.US_ASCII);
         final WebSocketEndpoint endpoint = new WebSocketEndpoint(loop, connection, isBinary, defaultRoom, address);
+        endpoint.takeOver(http);
         if (null != refusal)
         {
             endpoint.refuse(refusal);

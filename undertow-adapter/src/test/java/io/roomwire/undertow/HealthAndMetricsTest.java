@@ -78,6 +78,7 @@ class HealthAndMetricsTest
             assertTrue(value(text, "roomwire_engine_deliveries_total") >= 2, text);
             assertEquals(0, value(text, "roomwire_lagging_disconnects_total"), text);
             assertTrue(text.contains("# TYPE roomwire_connections gauge"), text);
+            assertTrue(value(text, "jvm_memory_direct_used_bytes") > 0, "room logs and rings are direct: " + text);
         }
 
         Http.awaitTrue(() ->

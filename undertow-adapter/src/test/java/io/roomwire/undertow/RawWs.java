@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -117,6 +118,33 @@ final class RawWs implements AutoCloseable
         final String... headers)
         throws IOException
     {
+        return connect(localAddress, port, target, receiveBufferBytes, new byte[0], headers);
+    }
+
+    /**
+     * Connect, sending bytes right behind the handshake request in the same write, before the server answered (a
+     * client may send its first frames without waiting for the {@code 101}).
+     *
+     * @param port   of the server on 127.0.0.1.
+     * @param target path and query.
+     * @param early  bytes sent with the request, e.g. a {@link #frame(int, byte[], boolean)}.
+     * @return the client.
+     * @throws IOException when the connection fails.
+     */
+    static RawWs connectWithEarlyBytes(final int port, final String target, final byte[] early) throws IOException
+    {
+        return connect("127.0.0.1", port, target, 0, early);
+    }
+
+    private static RawWs connect(
+        final String localAddress,
+        final int port,
+        final String target,
+        final int receiveBufferBytes,
+        final byte[] early,
+        final String... headers)
+        throws IOException
+    {
         final Socket socket = new Socket();
         if (receiveBufferBytes > 0)
         {
@@ -141,7 +169,10 @@ final class RawWs implements AutoCloseable
             request.append(header).append("\r\n");
         }
         request.append("\r\n");
-        socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
+        final byte[] requestBytes = request.toString().getBytes(StandardCharsets.US_ASCII);
+        final byte[] bytes = Arrays.copyOf(requestBytes, requestBytes.length + early.length);
+        System.arraycopy(early, 0, bytes, requestBytes.length, early.length);
+        socket.getOutputStream().write(bytes);
         socket.getOutputStream().flush();
 
         final DataInputStream in = new DataInputStream(socket.getInputStream());
