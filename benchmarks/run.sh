@@ -230,9 +230,13 @@ timing=(-Droomwire.load.prewarm="$PREWARM" -Droomwire.load.warmup="$WARMUP" -Dro
 # A JVM server's live heap: the total of a class histogram (which runs a full GC first).
 heap_histogram() { jcmd "$1" GC.class_histogram > "$2" 2>/dev/null || true; }
 
-# idle_heap SERVER BEFORE DURING CLIENTS: one JSON line with the live heap per connection and the classes that grew most.
+# Direct buffers in use, from a Roomwire server's /metrics (room logs are off-heap): empty for other servers.
+direct_bytes() { curl -s "http://127.0.0.1:$1/metrics" 2>/dev/null | awk '/^jvm_memory_direct_used_bytes / {printf "%d", $2}'; }
+
+# idle_heap SERVER BEFORE DURING CLIENTS [DIRECT_BEFORE DIRECT_DURING]: one JSON line with the live heap (and, for
+# Roomwire, direct memory) per connection and the classes that grew most.
 idle_heap() {
-    awk -v label="$1" -v clients="$4" '
+    awk -v label="$1" -v clients="$4" -v directBefore="${5:-}" -v directDuring="${6:-}" '
         function parse(line) { if (match(line, /^ *[0-9]+: +[0-9]+ +[0-9]+ +/)) { split(line, f); return 1 } return 0 }
         FNR == 1 { file++ }
         file == 1 && parse($0) { before[f[4]] = f[3]; bn[f[4]] = f[2] }
@@ -242,8 +246,12 @@ idle_heap() {
         END {
             n = 0
             for (c in after) { d = after[c] - before[c]; if (d > 0) { delta[c] = d; n++ } }
-            printf "{\"label\":\"%s\",\"clients\":%d,\"heapBeforeBytes\":%d,\"heapDuringBytes\":%d,\"heapPerConnectionBytes\":%.1f,\"top\":[",
+            printf "{\"label\":\"%s\",\"clients\":%d,\"heapBeforeBytes\":%d,\"heapDuringBytes\":%d,\"heapPerConnectionBytes\":%.1f,",
                 label, clients, totalBefore, totalAfter, (totalAfter - totalBefore) / clients
+            if (directBefore != "" && directDuring != "") {
+                printf "\"directPerConnectionBytes\":%.1f,", (directDuring - directBefore) / clients
+            }
+            printf "\"top\":["
             for (k = 0; k < 12 && n > 0; k++) {
                 best = ""; bestD = -1
                 for (c in delta) if (delta[c] > bestD) { best = c; bestD = delta[c] }
@@ -287,9 +295,12 @@ run_scenario() {
             local hook_args=()
             if is_jvm "$server"; then
                 heap_histogram "$SERVER_PID" "$logs-histogram-before.txt"
+                direct_bytes "$(port_of "$server")" > "$logs-direct-before.txt"
                 cat > "$OUT/e2e/idle-hook.sh" <<EOF
 #!/usr/bin/env bash
 jcmd "\$1" GC.class_histogram > "$logs-histogram-during.txt" 2>/dev/null
+curl -s "http://127.0.0.1:$(port_of "$server")/metrics" 2>/dev/null |
+    awk '/^jvm_memory_direct_used_bytes / {printf "%d", \$2}' > "$logs-direct-during.txt"
 echo "class histogram of \$1 written to $logs-histogram-during.txt"
 EOF
                 chmod +x "$OUT/e2e/idle-hook.sh"
@@ -300,6 +311,7 @@ EOF
                 -Droomwire.load.idle.baseline.rss.kb="$baseline" "${hook_args[@]}"
             if is_jvm "$server" && [ -s "$logs-histogram-during.txt" ]; then
                 idle_heap "$server" "$logs-histogram-before.txt" "$logs-histogram-during.txt" "$IDLE_CLIENTS" \
+                    "$(cat "$logs-direct-before.txt" 2>/dev/null)" "$(cat "$logs-direct-during.txt" 2>/dev/null)" \
                     >> "$OUT/e2e/idle-heap.jsonl"
             fi
             ;;

@@ -434,10 +434,12 @@ final class EndToEndSection
 
         out.append("RSS per connection: the server's resident set with the clients connected and idle, less its ")
             .append("baseline, per client. Heap per connection (JVM servers): live heap after a full GC, per ")
-            .append("client, with the classes holding most of it.\n\n");
+            .append("client, with the classes holding most of it. Direct per connection (Roomwire): direct buffers in ")
+            .append("use (room logs, outbound buffers) with the clients connected, less before, per client; a JVM ")
+            .append("server's memory per connection is heap plus direct.\n\n");
         final Markdown table = new Markdown(
             "server", "protocol", ">clients", ">closed", ">RSS baseline MB", ">RSS start MB", ">RSS end MB",
-            ">RSS per connection KB", ">heap per connection KB", "largest heap classes");
+            ">RSS per connection KB", ">heap per connection KB", ">direct per connection KB", "largest heap classes");
         final List<JsonNode> heapLeft = new ArrayList<>(heap);
         final List<JsonNode> sorted = new ArrayList<>(idle);
         sorted.sort(Comparator.comparing((JsonNode n) -> n.path("label").asText(), EndToEndSection::compareServers));
@@ -456,6 +458,7 @@ final class EndToEndSection
                 Markdown.number(number(line, "rssEndKb") / 1024),
                 Markdown.number(number(line, "rssPerConnectionBytes") / 1024),
                 null == heapLine ? Markdown.NONE : Markdown.number(number(heapLine, "heapPerConnectionBytes") / 1024),
+                direct(heapLine),
                 null == heapLine ? Markdown.NONE : topClasses(heapLine));
         }
         for (final JsonNode heapLine : heapLeft)
@@ -470,9 +473,16 @@ final class EndToEndSection
                 Markdown.NONE,
                 Markdown.NONE,
                 Markdown.number(number(heapLine, "heapPerConnectionBytes") / 1024),
+                direct(heapLine),
                 topClasses(heapLine));
         }
         out.append(table.render()).append('\n');
+    }
+
+    private static String direct(final JsonNode heapLine)
+    {
+        return null == heapLine || !heapLine.has("directPerConnectionBytes") ? Markdown.NONE :
+            Markdown.number(number(heapLine, "directPerConnectionBytes") / 1024);
     }
 
     private static String loss(final Step step)
