@@ -24,6 +24,7 @@ final class Metrics
     private static final String[] TRANSPORTS = { "websocket", "sse", "longpoll", "http" };
 
     private final Map<String, AtomicLong> connections = new ConcurrentHashMap<>();
+    private final AtomicLong httpStateHeld = new AtomicLong();
     private final Map<String, LongAdder> opened = new ConcurrentHashMap<>();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
@@ -47,6 +48,16 @@ final class Metrics
     {
         connections.get(transport).incrementAndGet();
         opened.get(transport).increment();
+    }
+
+    /**
+     * A WebSocket whose HTTP state Undertow keeps until it closes opened ({@code +1}) or closed ({@code -1}).
+     *
+     * @param delta +1 or -1.
+     */
+    void httpStateHeld(final int delta)
+    {
+        httpStateHeld.addAndGet(delta);
     }
 
     void closed(final String transport)
@@ -100,11 +111,10 @@ final class Metrics
     }
 
     /**
-     * @param engineCounters  of the engine.
-     * @param httpConnections connections Undertow's HTTP layer serves (not upgraded).
+     * @param engineCounters of the engine.
      * @return the Prometheus text of every metric.
      */
-    String render(final EngineCounters engineCounters, final long httpConnections)
+    String render(final EngineCounters engineCounters)
     {
         final StringBuilder out = new StringBuilder(8192);
         for (final EngineCounters.SystemCounter counter : EngineCounters.SystemCounter.values())
@@ -127,9 +137,9 @@ final class Metrics
             out.append("roomwire_connections{transport=\"").append(transport).append("\"} ")
                 .append(connections.get(transport).get()).append('\n');
         }
-        metric(out, "roomwire_http_connections", "gauge",
-            "connections the HTTP layer serves (requests, SSE, long polls; WebSockets leave it when they upgrade)",
-            httpConnections);
+        metric(out, "roomwire_websocket_http_state_held", "gauge",
+            "open WebSockets whose HTTP state Undertow still holds (~1 KB each: see UpgradeRelease)",
+            httpStateHeld.get());
         header(out, "roomwire_connections_opened_total", "counter", "connections opened by transport");
         for (final String transport : TRANSPORTS)
         {

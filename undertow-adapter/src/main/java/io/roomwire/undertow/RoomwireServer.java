@@ -90,7 +90,6 @@ public final class RoomwireServer implements AutoCloseable
                 .setWorkerThreads(2)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long)config.maxMessageLength())
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int)TimeUnit.NANOSECONDS.toMillis(config.idleTimeoutNs()))
-                .setServerOption(UndertowOptions.ENABLE_CONNECTOR_STATISTICS, true)
                 .setSocketOption(Options.TCP_NODELAY, true)
                 .setHandler(this::route);
             if (config.socketSendBuffer() > 0)
@@ -312,21 +311,6 @@ public final class RoomwireServer implements AutoCloseable
         return authenticator;
     }
 
-    /**
-     * @return connections Undertow's HTTP layer serves: HTTP requests, SSE streams and long polls, not connections
-     * upgraded to WebSocket (Undertow is told it is done with those when they upgrade).
-     */
-    long httpConnections()
-    {
-        long connections = 0;
-        for (final Undertow.ListenerInfo listener : undertow.getListenerInfo())
-        {
-            final io.undertow.server.ConnectorStatistics statistics = listener.getConnectorStatistics();
-            connections += null == statistics ? 0 : statistics.getActiveConnections();
-        }
-        return connections;
-    }
-
     long keepAliveIntervalNs()
     {
         return keepAliveIntervalNs;
@@ -520,7 +504,7 @@ public final class RoomwireServer implements AutoCloseable
         else if (path.equals("/metrics"))
         {
             sendText(exchange, StatusCodes.OK, "text/plain; version=0.0.4; charset=utf-8",
-                metrics.render(engine.engineCounters(), httpConnections()));
+                metrics.render(engine.engineCounters()));
         }
         else if (exchange.getRequestMethod().equals(Methods.GET) || exchange.getRequestMethod().equals(Methods.HEAD))
         {

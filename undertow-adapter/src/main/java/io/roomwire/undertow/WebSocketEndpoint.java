@@ -58,6 +58,7 @@ final class WebSocketEndpoint extends Endpoint
     private long lastPingNs;
     private long frameTat = Long.MIN_VALUE + 1;
     private boolean isCloseSent;
+    private boolean isHttpStateHeld;
 
     WebSocketEndpoint(
         final IoLoop loop,
@@ -119,7 +120,11 @@ final class WebSocketEndpoint extends Endpoint
      */
     void takeOver(final ServerConnection http)
     {
-        UpgradeRelease.takeOver(http, connection, (c) -> onConnectionClosed());
+        isHttpStateHeld = !UpgradeRelease.takeOver(http, connection, (c) -> onConnectionClosed());
+        if (isHttpStateHeld)
+        {
+            loop.server.metrics().httpStateHeld(1);
+        }
     }
 
     private void listen()
@@ -685,6 +690,10 @@ final class WebSocketEndpoint extends Endpoint
             pendingIn = null;
             fragments = null;
             loop.server.releaseConnection(remoteAddress);
+            if (isHttpStateHeld)
+            {
+                loop.server.metrics().httpStateHeld(-1);
+            }
         }
     }
 }

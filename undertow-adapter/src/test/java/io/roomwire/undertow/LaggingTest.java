@@ -181,7 +181,7 @@ class LaggingTest
                 }
             }
 
-            assertTrue(server.metrics().render(server.engine().engineCounters(), server.httpConnections())
+            assertTrue(server.metrics().render(server.engine().engineCounters())
                 .matches("(?s).*\nroomwire_lagging_disconnects_total [1-9][0-9]*\n.*"));
         }
     }
