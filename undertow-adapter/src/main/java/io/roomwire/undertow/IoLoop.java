@@ -4,6 +4,7 @@ import io.roomwire.engine.Gateway;
 import io.roomwire.engine.SessionHandler;
 import io.roomwire.protocol.JsonDecoder;
 import io.roomwire.protocol.JsonEncoder;
+import io.roomwire.protocol.codec.MessageHeaderDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -70,6 +71,10 @@ final class IoLoop implements SessionHandler, Runnable
     final JsonDecoder jsonDecoder;
     final JsonEncoder jsonEncoder = new JsonEncoder();
     final BinaryMessages binaryMessages = new BinaryMessages();
+    final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    /** Per-connection inbound frame rate (a token bucket's interval and tolerance), the same for every connection. */
+    final long frameIntervalNs;
+    final long frameToleranceNs;
     final ExpandableArrayBuffer jsonBuffer = new ExpandableArrayBuffer(4096);
     final UnsafeBuffer sbeBuffer;
     final UnsafeBuffer errorBuffer = new UnsafeBuffer(new byte[4096]);
@@ -103,6 +108,8 @@ final class IoLoop implements SessionHandler, Runnable
         this.gateway = gateway;
         this.jsonDecoder = new JsonDecoder(config.maxMessageLength(), JsonDecoder.DEFAULT_MAX_DEPTH);
         this.pool = new BufferPool(config.bufferPoolLength());
+        this.frameIntervalNs = 1_000_000_000L / config.frameRate();
+        this.frameToleranceNs = frameIntervalNs * (config.frameBurst() - 1L);
         this.sbeBuffer = new UnsafeBuffer(new byte[config.maxMessageLength() + JsonDecoder.MAX_SBE_OVERHEAD + 1024]);
         this.readBuffer = ByteBuffer.allocateDirect(config.maxMessageLength() + 2 * WebSocketFrames.MAX_HEADER_LENGTH + 4096);
         this.readView = new UnsafeBuffer(readBuffer);

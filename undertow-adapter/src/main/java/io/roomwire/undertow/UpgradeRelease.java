@@ -46,7 +46,7 @@ final class UpgradeRelease
     static boolean takeOver(
         final ServerConnection http,
         final StreamConnection connection,
-        final ChannelListener<StreamConnection> onClose)
+        final ChannelListener<? super StreamConnection> onClose)
     {
         final Object undertowListener = http.getCloseSetter();
         final AtomicReference<Object> closeListener = closeListenerOf(connection);

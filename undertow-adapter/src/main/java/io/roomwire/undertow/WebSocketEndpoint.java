@@ -16,6 +16,7 @@ import org.agrona.ExpandableArrayBuffer;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
+import org.xnio.channels.CloseableChannel;
 import org.xnio.conduits.ConduitStreamSinkChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
 
@@ -35,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Not thread safe: owned by the connection's I/O thread.
  */
-final class WebSocketEndpoint extends Endpoint
+final class WebSocketEndpoint extends Endpoint implements ChannelListener<CloseableChannel>
 {
     private static final long FORCE_CLOSE_AFTER_NS = 5_000_000_000L;
 
@@ -46,9 +47,6 @@ final class WebSocketEndpoint extends Endpoint
     private final byte[] defaultRoom;
     private final String remoteAddress;
     private final Outbound outbound;
-    private final long frameIntervalNs;
-    private final long frameToleranceNs;
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
 
     private ByteBuffer pendingIn;
     private ExpandableArrayBuffer fragments;
@@ -75,8 +73,6 @@ final class WebSocketEndpoint extends Endpoint
         this.defaultRoom = defaultRoom;
         this.remoteAddress = remoteAddress;
         this.outbound = new Outbound(loop.pool, loop.config.outboundLength());
-        this.frameIntervalNs = 1_000_000_000L / loop.config.frameRate();
-        this.frameToleranceNs = frameIntervalNs * (loop.config.frameBurst() - 1L);
         final long nowNs = System.nanoTime();
         this.lastInboundNs = nowNs;
         this.lastPingNs = nowNs;
@@ -120,17 +116,38 @@ final class WebSocketEndpoint extends Endpoint
      */
     void takeOver(final ServerConnection http)
     {
-        isHttpStateHeld = !UpgradeRelease.takeOver(http, connection, (c) -> onConnectionClosed());
+        isHttpStateHeld = !UpgradeRelease.takeOver(http, connection, this);
         if (isHttpStateHeld)
         {
             loop.server.metrics().httpStateHeld(1);
         }
     }
 
+    /**
+     * The connection's one listener (one object rather than three per connection): readable, writable or closed.
+     *
+     * @param channel the source, the sink or the connection.
+     */
+    public void handleEvent(final CloseableChannel channel)
+    {
+        if (channel == source)
+        {
+            onReadable();
+        }
+        else if (channel == sink)
+        {
+            onWritable();
+        }
+        else
+        {
+            onConnectionClosed();
+        }
+    }
+
     private void listen()
     {
-        source.setReadListener((ChannelListener<ConduitStreamSourceChannel>)(channel) -> onReadable());
-        sink.setWriteListener((ChannelListener<ConduitStreamSinkChannel>)(channel) -> onWritable());
+        source.setReadListener(this);
+        sink.setWriteListener(this);
         source.resumeReads();
     }
 
@@ -411,19 +428,19 @@ final class WebSocketEndpoint extends Endpoint
     {
         final long nowNs = System.nanoTime();
         final long tat = Math.max(frameTat, nowNs);
-        if (tat - nowNs > frameToleranceNs)
+        if (tat - nowNs > loop.frameToleranceNs)
         {
             loop.server.metrics().limitHit("frame_rate");
             closeWith(ErrorCodes.closeCode(ErrorCode.RATE_LIMITED), ErrorCodes.jsonName(ErrorCode.RATE_LIMITED));
             return false;
         }
-        frameTat = tat + frameIntervalNs;
+        frameTat = tat + loop.frameIntervalNs;
         return true;
     }
 
     private void offer(final DirectBuffer buffer, final int offset, final int length)
     {
-        headerDecoder.wrap(buffer, offset);
+        final MessageHeaderDecoder headerDecoder = loop.headerDecoder.wrap(buffer, offset);
         if (headerDecoder.templateId() == ConnectDecoder.TEMPLATE_ID)
         {
             return;
@@ -493,8 +510,7 @@ final class WebSocketEndpoint extends Endpoint
             }
         }
 
-        headerDecoder.wrap(buffer, offset);
-        final int templateId = headerDecoder.templateId();
+        final int templateId = loop.headerDecoder.wrap(buffer, offset).templateId();
         if (templateId == LeftDecoder.TEMPLATE_ID)
         {
             final int reasonOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH + LeftDecoder.reasonEncodingOffset();
