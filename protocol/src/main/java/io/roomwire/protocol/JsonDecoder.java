@@ -37,14 +37,15 @@ import java.util.Objects;
  * <p>
  * The text is parsed with jackson-core: values are read from the parser's character buffer, never as strings, and a
  * publish's {@code data} is copied as the client's own bytes, never re-serialised. A client message is read by one
- * non-blocking parser the decoder keeps ({@link ReusableJsonParser}), fed one message after another as a sequence of
+ * non-blocking parser the decoder keeps ({@code ReusableJsonParser}), fed one message after another as a sequence of
  * root-level values, so a well-formed message allocates nothing once its field names are known. Text that parser
  * cannot take whole (malformed, incomplete, not an object, content after the object, nesting past the limit) is
  * decoded again by a parser created for that message, exactly as every message was before, and the kept parser is
  * replaced; so is a kept parser that has learnt more than 1024 field names, or names from more than 256 KiB of
- * messages, which bounds what hostile field names can make it hold.
- * Allocation is left to bad input and to names not seen before. Server messages are read by a parser created per
- * message ({@link #decodeServerMessage(byte[], int, int, MutableDirectBuffer, int)} allocates anyway).
+ * messages, which bounds what hostile field names can make it hold. What still allocates is bad input (an integer
+ * field past the range of a long among it), a field name the parser has not seen before, and a string longer than
+ * any before it. Server messages are read by a parser created per message
+ * ({@link #decodeServerMessage(byte[], int, int, MutableDirectBuffer, int)} allocates anyway).
  * <p>
  * The SBE form of a message is at most {@link #MAX_SBE_OVERHEAD} bytes longer than its JSON form, so a destination
  * with {@code maxMessageBytes + MAX_SBE_OVERHEAD} bytes from {@code dstOffset} is always large enough.
@@ -189,11 +190,12 @@ public final class JsonDecoder
 
     private final int maxMessageBytes;
     private final int maxDepth;
+    private final boolean keepParser;
     private final JsonError error = new JsonError();
     private final ServerMessageDecoder serverMessageDecoder;
     private final UnsafeBuffer defaultRoomBuffer = new UnsafeBuffer(ArrayUtil.EMPTY_BYTE_ARRAY);
     private byte[] scratch;
-    private ReusableJsonParser parser = REUSABLE_PARSER_FACTORY.createReusableParser();
+    private ReusableJsonParser parser;
     private int parserNames;
     private int parserNameBytes;
     private int messageOffset;
@@ -249,6 +251,11 @@ public final class JsonDecoder
      */
     public JsonDecoder(final int maxMessageBytes, final int maxDepth)
     {
+        this(maxMessageBytes, maxDepth, true);
+    }
+
+    private JsonDecoder(final int maxMessageBytes, final int maxDepth, final boolean keepParser)
+    {
         if (maxMessageBytes < 1 || maxMessageBytes > MAX_MESSAGE_BYTES_LIMIT)
         {
             throw new IllegalArgumentException("maxMessageBytes out of range: " + maxMessageBytes);
@@ -261,6 +268,29 @@ public final class JsonDecoder
         this.maxMessageBytes = maxMessageBytes;
         this.maxDepth = maxDepth;
         this.serverMessageDecoder = new ServerMessageDecoder(error, maxDepth);
+        this.keepParser = keepParser;
+        this.parser = keepParser ? REUSABLE_PARSER_FACTORY.createReusableParser() : null;
+    }
+
+    /**
+     * A decoder that parses every client message with a parser created for it, as decoders did before they kept
+     * one: the reference the kept parser is tested against.
+     *
+     * @param maxMessageBytes longest JSON text accepted.
+     * @param maxDepth        deepest nesting accepted.
+     * @return a decoder that keeps no parser.
+     */
+    static JsonDecoder withParserPerMessage(final int maxMessageBytes, final int maxDepth)
+    {
+        return new JsonDecoder(maxMessageBytes, maxDepth, false);
+    }
+
+    /**
+     * @return the parser this decoder keeps for client messages, null when it keeps none; for tests.
+     */
+    ReusableJsonParser keptParser()
+    {
+        return parser;
     }
 
     /**
@@ -325,7 +355,7 @@ public final class JsonDecoder
             }
         }
 
-        if (!parseWithKeptParser(src, offset, length))
+        if (!keepParser || !parseWithKeptParser(src, offset, length))
         {
             reset();
             if (!parseWithNewParser(src, offset, length))
