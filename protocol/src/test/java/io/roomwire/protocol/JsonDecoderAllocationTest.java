@@ -33,15 +33,18 @@ class JsonDecoderAllocationTest
     {
         "{\"type\":\"text\",\"id\":\"msg_123\",\"room\":\"general\"," +
             "\"data\":{\"content\":\"The quick brown fox jumps over the lazy dog; EURUSD 1.084120\"}}",
-        "{\"type\":\"message\",\"room\":\"general\",\"key\":\"cursor\",\"data\":{\"a\":[1,{\"b\":null}],\"c\":\"\u00e9\"}}",
+        "{\"type\":\"message\",\"room\":\"general\",\"key\":\"cursor\"," +
+            "\"data\":{\"a\":[1,{\"b\":null}],\"c\":\"\u00e9\"}}",
         " {\n  \"type\" : \"system\" ,\t\"room\" : \"r\" , \"data\" : { \"x\" : [ true, false, -1.5e3 ] }\n} \r\n",
-        "{\"type\":\"text\",\"room\":\"general\",\"data\":{\"content\":\"line\\nbreak \\\"quoted\\\" \\u00e9 \ud83d\ude00\"}}",
+        "{\"type\":\"text\",\"room\":\"general\"," +
+            "\"data\":{\"content\":\"line\\nbreak \\\"quoted\\\" \\u00e9 \ud83d\ude00\"}}",
         "{\"type\":\"join\",\"id\":\"j1\",\"room\":\"general\"}",
         "{\"type\":\"resume\",\"id\":\"j1\",\"room\":\"general\",\"data\":{\"epoch\":1711000000000,\"seq\":41}}",
         "{\"type\":\"leave\",\"id\":\"l1\",\"room\":\"general\"}",
         "{\"type\":\"typing\",\"room\":\"general\",\"data\":{\"typing\":true}}",
         "{\"type\":\"ping\",\"data\":{\"timestamp\":1711000000123}}",
-        "{\"type\":\"connect\",\"data\":{\"version\":1,\"token\":\"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyXzQyIn0.c2ln\"}}",
+        "{\"type\":\"connect\"," +
+            "\"data\":{\"version\":1,\"token\":\"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyXzQyIn0.c2ln\"}}",
         "{\"type\":\"join\",\"room\":\"gen\\u0065ral\",\"extra\":{\"nested\":[[1],[2]]}}",
     };
 

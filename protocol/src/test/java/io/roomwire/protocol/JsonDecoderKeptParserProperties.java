@@ -42,7 +42,9 @@ class JsonDecoderKeptParserProperties
     private static final String[] ODD_NAMES =
     {
         "", "a", "b", "x1", "d\\u0061ta", "\\u0074ype", "ro\\u006Fm", "\u00e9", "\u540d\u524d", "\ud83d\ude00",
-        "a\\\"b", "a\\\\b", "tab\\t", "a very long field name past twelve bytes", "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9",
+        "a\\\"b", "a\\\\b", "tab\\t", "a very long field name past twelve bytes",
+        "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9", "type\\u0000", "\\u0000type", "typ", "types", "data\\u0000",
+        "\\u0000", "room\\u0000\\u0000\\u0000\\u0000",
     };
     private static final String[] STRINGS =
     {
@@ -214,11 +216,13 @@ class JsonDecoderKeptParserProperties
         fields.append(member(random, "type", quote(type)));
         if (random.nextBoolean())
         {
-            fields.append(',').append(member(random, "id", random.nextInt(8) > 0 ? quote("msg_1") : value(random, 2, "")));
+            final String id = random.nextInt(8) > 0 ? quote("msg_1") : value(random, 2, "");
+            fields.append(',').append(member(random, "id", id));
         }
         if (random.nextInt(4) > 0)
         {
-            fields.append(',').append(member(random, "room", random.nextInt(8) > 0 ? quote("general") : string(random)));
+            final String room = random.nextInt(8) > 0 ? quote("general") : string(random);
+            fields.append(',').append(member(random, "room", room));
         }
         if (random.nextInt(4) == 0)
         {
