@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.sym.ByteQuadsCanonicalizer;
 import io.roomwire.protocol.codec.BooleanType;
 import io.roomwire.protocol.codec.ConnectEncoder;
 import io.roomwire.protocol.codec.ErrorCode;
@@ -41,11 +42,12 @@ import java.util.Objects;
  * root-level values, so a well-formed message allocates nothing once its field names are known. Text that parser
  * cannot take whole (malformed, incomplete, not an object, content after the object, nesting past the limit) is
  * decoded again by a parser created for that message, exactly as every message was before, and the kept parser is
- * replaced; so is a kept parser that has learnt more than 1024 field names, or names from more than 256 KiB of
- * messages, which bounds what hostile field names can make it hold. What still allocates is bad input (an integer
- * field past the range of a long among it), a field name the parser has not seen before, and a string longer than
- * any before it. Server messages are read by a parser created per message
- * ({@link #decodeServerMessage(byte[], int, int, MutableDirectBuffer, int)} allocates anyway).
+ * replaced by one that starts from the field names it had learnt. Those names are forgotten once there are more than
+ * 1024 of them, or once messages that taught any add up to more than 256 KiB, which bounds what hostile field names
+ * can make the decoder hold. What still allocates is bad input (an integer field past the range of a long among
+ * it), a field name the parser has not seen before, and a string longer than any before it. Server messages are read
+ * by a parser created per message ({@link #decodeServerMessage(byte[], int, int, MutableDirectBuffer, int)}
+ * allocates anyway).
  * <p>
  * The SBE form of a message is at most {@link #MAX_SBE_OVERHEAD} bytes longer than its JSON form, so a destination
  * with {@code maxMessageBytes + MAX_SBE_OVERHEAD} bytes from {@code dstOffset} is always large enough.
@@ -85,13 +87,13 @@ public final class JsonDecoder
     public static final int MAX_TOKEN_BYTES = 16384;
 
     /**
-     * Most distinct field names the kept parser may learn before it is replaced by a new, empty one.
+     * Most distinct field names the kept parser may learn before it is replaced by one with an empty name table.
      */
     static final int MAX_PARSER_NAMES = 1024;
 
     /**
-     * Most bytes of messages that taught the kept parser new field names before it is replaced by a new, empty one:
-     * what those names take in its symbol table is bounded by a small multiple of this, plus one message.
+     * Most bytes of messages that taught the kept parser new field names before it is replaced by one with an empty
+     * name table: what those names take in the table is bounded by a small multiple of this, plus one message.
      */
     static final int MAX_PARSER_NAME_BYTES = 256 * 1024;
 
@@ -195,9 +197,10 @@ public final class JsonDecoder
     private final ServerMessageDecoder serverMessageDecoder;
     private final UnsafeBuffer defaultRoomBuffer = new UnsafeBuffer(ArrayUtil.EMPTY_BYTE_ARRAY);
     private byte[] scratch;
+    private ByteQuadsCanonicalizer nameTable;
     private ReusableJsonParser parser;
-    private int parserNames;
-    private int parserNameBytes;
+    private int learntNames;
+    private int learntNameBytes;
     private int messageOffset;
 
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -269,7 +272,11 @@ public final class JsonDecoder
         this.maxDepth = maxDepth;
         this.serverMessageDecoder = new ServerMessageDecoder(error, maxDepth);
         this.keepParser = keepParser;
-        this.parser = keepParser ? REUSABLE_PARSER_FACTORY.createReusableParser() : null;
+        if (keepParser)
+        {
+            nameTable = REUSABLE_PARSER_FACTORY.createNameTable();
+            parser = REUSABLE_PARSER_FACTORY.createReusableParser(nameTable);
+        }
     }
 
     /**
@@ -769,7 +776,10 @@ public final class JsonDecoder
             parser.feedInput(src, start, end);
             if (parse(parser) && parser.position() == end)
             {
-                countNames(parser, length);
+                if (hasLearntTooManyNames(length))
+                {
+                    replaceParser(true);
+                }
                 return true;
             }
         }
@@ -778,7 +788,7 @@ public final class JsonDecoder
             // the message is parsed again by a parser of its own, which says what is wrong with it, if anything
         }
 
-        replaceParser();
+        replaceParser(hasLearntTooManyNames(length));
         return false;
     }
 
@@ -821,26 +831,40 @@ public final class JsonDecoder
         }
     }
 
-    private void countNames(final ReusableJsonParser parser, final int length)
+    /**
+     * Count the names the kept parser has learnt, and the bytes of the messages that taught it any.
+     *
+     * @param length of the message just fed.
+     * @return true when they are past a limit.
+     */
+    private boolean hasLearntTooManyNames(final int length)
     {
         final int names = parser.nameCount();
-        if (names != parserNames)
+        if (names != learntNames)
         {
-            parserNames = names;
-            parserNameBytes += length;
-            if (names > MAX_PARSER_NAMES || parserNameBytes > MAX_PARSER_NAME_BYTES)
-            {
-                replaceParser();
-            }
+            learntNames = names;
+            learntNameBytes += length;
         }
+
+        return learntNames > MAX_PARSER_NAMES || learntNameBytes > MAX_PARSER_NAME_BYTES;
     }
 
-    private void replaceParser()
+    /**
+     * Close the kept parser, which adds the names it learnt to the name table, and create another from the table,
+     * or from a new, empty one.
+     *
+     * @param forgetNames true to start from an empty name table.
+     */
+    private void replaceParser(final boolean forgetNames)
     {
         closeQuietly(parser);
-        parser = REUSABLE_PARSER_FACTORY.createReusableParser();
-        parserNames = 0;
-        parserNameBytes = 0;
+        if (forgetNames)
+        {
+            nameTable = REUSABLE_PARSER_FACTORY.createNameTable();
+            learntNames = 0;
+            learntNameBytes = 0;
+        }
+        parser = REUSABLE_PARSER_FACTORY.createReusableParser(nameTable);
     }
 
     /**

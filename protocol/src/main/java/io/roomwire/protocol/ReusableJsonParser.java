@@ -64,7 +64,7 @@ final class ReusableJsonParser extends NonBlockingJsonParser
     }
 
     /**
-     * @return how many distinct field names the parser's symbol table holds.
+     * @return how many distinct field names the parser's symbol table holds, those it started from included.
      */
     int nameCount()
     {
@@ -73,11 +73,11 @@ final class ReusableJsonParser extends NonBlockingJsonParser
 
     /**
      * Creates {@link ReusableJsonParser}s the way {@link JsonFactory#createNonBlockingByteArrayParser()} creates a
-     * non-blocking parser, from the same settings, except that each parser gets a symbol table of its own: names it
-     * learns from one connection's messages are never merged into a table other parsers start from, and it starts
-     * empty, so its owner can bound how many names it holds.
+     * non-blocking parser, from the same settings, except that the parsers start from a name table their owner
+     * creates rather than from the factory's: the names one owner's parsers learn are never merged into a table
+     * other owners start from, and an owner can start again from an empty table to bound what its parsers hold.
      * <p>
-     * Thread safe, as a {@link JsonFactory} is.
+     * Thread safe, as a {@link JsonFactory} is; a name table is used by the thread of the owner that created it.
      */
     static final class Factory extends JsonFactory
     {
@@ -97,14 +97,21 @@ final class ReusableJsonParser extends NonBlockingJsonParser
         }
 
         /**
+         * @return an empty name table for {@link #createReusableParser(ByteQuadsCanonicalizer)}.
+         */
+        ByteQuadsCanonicalizer createNameTable()
+        {
+            return ByteQuadsCanonicalizer.createRoot();
+        }
+
+        /**
+         * @param nameTable the parser starts from the names in it, and adds the names it learns to it when closed.
          * @return a new parser, fed nothing yet.
          */
-        ReusableJsonParser createReusableParser()
+        ReusableJsonParser createReusableParser(final ByteQuadsCanonicalizer nameTable)
         {
             return new ReusableJsonParser(
-                _createNonBlockingContext(null),
-                _parserFeatures,
-                ByteQuadsCanonicalizer.createRoot().makeChildOrPlaceholder(_factoryFeatures));
+                _createNonBlockingContext(null), _parserFeatures, nameTable.makeChildOrPlaceholder(_factoryFeatures));
         }
 
         /**

@@ -186,6 +186,40 @@ class JsonDecoderKeptParserTest
     }
 
     @Test
+    void aReplacedParserKeepsTheNamesLearntBeforeIt()
+    {
+        assertDecodesThePublish();
+        final ReusableJsonParser before = decoder.keptParser();
+        final int names = before.nameCount();
+        final byte[] bad = utf8("{\"type\":\"text\"} x");
+
+        assertEquals(-1, decoder.decodeClientMessage(bad, 0, bad.length, out, 0, null));
+
+        assertNotSame(before, decoder.keptParser());
+        assertEquals(names, decoder.keptParser().nameCount());
+    }
+
+    @Test
+    void namesLearntFromRefusedTextCountTowardsTheLimit()
+    {
+        final int nameLength = 8 * 1024;
+        final int messageLength = nameLength + "{\"\":tru}".length();
+        final int messagesPerTable = JsonDecoder.MAX_PARSER_NAME_BYTES / messageLength + 1;
+        for (int i = 0; i < 3 * messagesPerTable; i++)
+        {
+            final byte[] bad = utf8("{\"" + String.format("%0" + nameLength + "d", i) + "\":tru}");
+
+            assertEquals(-1, decoder.decodeClientMessage(bad, 0, bad.length, out, 0, GENERAL));
+            assertEquals(ErrorCode.NOT_JSON, decoder.error().code());
+
+            assertTrue(decoder.keptParser().nameCount() < messagesPerTable, () -> decoder.keptParser().nameCount() +
+                " names");
+        }
+
+        assertDecodesThePublish();
+    }
+
+    @Test
     void decoderWithAParserPerMessageKeepsNone()
     {
         final JsonDecoder perMessage = JsonDecoder.withParserPerMessage(65536, 32);
