@@ -749,6 +749,9 @@ public final class JsonDecoder
      * Parse a message with the kept parser, feeding it the text between leading and trailing whitespace, which must
      * be one object and nothing else.
      *
+     * @param src    holding UTF-8 JSON text.
+     * @param offset of the first byte.
+     * @param length of the text in bytes.
      * @return true when the message parsed, as it would with a parser of its own; false when it must be parsed
      * again by one (the kept parser is then replaced), leaving the decoder's state to be reset.
      */
@@ -795,6 +798,9 @@ public final class JsonDecoder
     /**
      * Parse a message with a parser of its own, as every message was before decoders kept one.
      *
+     * @param src    holding UTF-8 JSON text.
+     * @param offset of the first byte.
+     * @param length of the text in bytes.
      * @return true when the message parsed; false when it was refused, with {@link #error()} set.
      */
     private boolean parseWithNewParser(final byte[] src, final int offset, final int length)
@@ -868,6 +874,7 @@ public final class JsonDecoder
     }
 
     /**
+     * @param parser the kept parser or a parser of the message's own.
      * @return offset in the message of the {@code '{'} the parser has just returned as {@link JsonToken#START_OBJECT}.
      */
     private int objectStart(final JsonParser parser)
@@ -877,6 +884,7 @@ public final class JsonDecoder
     }
 
     /**
+     * @param parser the kept parser or a parser of the message's own.
      * @return offset in the message just past the token the parser has just returned.
      */
     private int tokenEnd(final JsonParser parser)
