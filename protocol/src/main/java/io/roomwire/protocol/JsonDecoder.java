@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.sym.ByteQuadsCanonicalizer;
 import io.roomwire.protocol.codec.BooleanType;
 import io.roomwire.protocol.codec.ConnectEncoder;
 import io.roomwire.protocol.codec.ErrorCode;
@@ -35,14 +36,23 @@ import java.util.Objects;
  * id and room the message named, so the caller can answer with {@link JsonError#encode(MutableDirectBuffer, int)}.
  * No exception escapes for any input.
  * <p>
- * The text is parsed with jackson-core's streaming parser: values are read from the parser's character buffer,
- * never as strings, and a publish's {@code data} is copied as the client's own bytes, never re-serialised. The
- * parser itself is created per message (Jackson has no way to reuse one).
+ * The text is parsed with jackson-core: values are read from the parser's character buffer, never as strings, and a
+ * publish's {@code data} is copied as the client's own bytes, never re-serialised. A client message is read by one
+ * non-blocking parser the decoder keeps ({@code ReusableJsonParser}), fed one message after another as a sequence of
+ * root-level values, so a well-formed message allocates nothing once its field names are known. Text that parser
+ * cannot take whole (malformed, incomplete, not an object, content after the object, nesting past the limit) is
+ * decoded again by a parser created for that message, exactly as every message was before, and the kept parser is
+ * replaced by one that starts from the field names it had learnt. Those names are forgotten once there are more than
+ * 1024 of them, or once messages that taught any add up to more than 256 KiB, which bounds what hostile field names
+ * can make the decoder hold. What still allocates is bad input (an integer field past the range of a long among
+ * it), a field name the parser has not seen before, and a string longer than any before it. Server messages are read
+ * by a parser created per message ({@link #decodeServerMessage(byte[], int, int, MutableDirectBuffer, int)}
+ * allocates anyway).
  * <p>
  * The SBE form of a message is at most {@link #MAX_SBE_OVERHEAD} bytes longer than its JSON form, so a destination
  * with {@code maxMessageBytes + MAX_SBE_OVERHEAD} bytes from {@code dstOffset} is always large enough.
  * <p>
- * Not thread safe: one instance per thread.
+ * Not thread safe: one instance per thread; its parser is used only by the thread that decodes.
  */
 public final class JsonDecoder
 {
@@ -77,24 +87,30 @@ public final class JsonDecoder
     public static final int MAX_TOKEN_BYTES = 16384;
 
     /**
+     * Most distinct field names the kept parser may learn before it is replaced by one with an empty name table.
+     */
+    static final int MAX_PARSER_NAMES = 1024;
+
+    /**
+     * Most bytes of messages that taught the kept parser new field names before it is replaced by one with an empty
+     * name table: what those names take in the table is bounded by a small multiple of this, plus one message.
+     */
+    static final int MAX_PARSER_NAME_BYTES = 256 * 1024;
+
+    /**
      * Jackson's own nesting limit: a safety net above any limit a decoder enforces itself.
      */
     static final int JACKSON_MAX_NESTING_DEPTH = MAX_DEPTH_LIMIT + 100;
 
     /**
-     * The one factory: UTF-8 without detection (the text is validated first), and no limit other than nesting, as
-     * the message size bounds everything else.
+     * The factory of parsers created per message.
      */
-    static final JsonFactory JSON_FACTORY = new JsonFactoryBuilder()
-        .disable(JsonFactory.Feature.CHARSET_DETECTION)
-        .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(JACKSON_MAX_NESTING_DEPTH)
-            .maxNumberLength(Integer.MAX_VALUE)
-            .maxStringLength(Integer.MAX_VALUE)
-            .maxNameLength(Integer.MAX_VALUE)
-            .build())
-        .build();
+    static final JsonFactory JSON_FACTORY = factoryBuilder().build();
+
+    /**
+     * The factory of the parsers decoders keep, with the same settings.
+     */
+    static final ReusableJsonParser.Factory REUSABLE_PARSER_FACTORY = new ReusableJsonParser.Factory(factoryBuilder());
 
     static final String REASON_TOO_LARGE = "message is larger than the limit";
     static final String REASON_INVALID_UTF8 = "text is not valid UTF-8";
@@ -176,10 +192,16 @@ public final class JsonDecoder
 
     private final int maxMessageBytes;
     private final int maxDepth;
+    private final boolean keepParser;
     private final JsonError error = new JsonError();
     private final ServerMessageDecoder serverMessageDecoder;
     private final UnsafeBuffer defaultRoomBuffer = new UnsafeBuffer(ArrayUtil.EMPTY_BYTE_ARRAY);
     private byte[] scratch;
+    private ByteQuadsCanonicalizer nameTable;
+    private ReusableJsonParser parser;
+    private int learntNames;
+    private int learntNameBytes;
+    private int messageOffset;
 
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ConnectEncoder connectEncoder = new ConnectEncoder();
@@ -232,6 +254,11 @@ public final class JsonDecoder
      */
     public JsonDecoder(final int maxMessageBytes, final int maxDepth)
     {
+        this(maxMessageBytes, maxDepth, true);
+    }
+
+    private JsonDecoder(final int maxMessageBytes, final int maxDepth, final boolean keepParser)
+    {
         if (maxMessageBytes < 1 || maxMessageBytes > MAX_MESSAGE_BYTES_LIMIT)
         {
             throw new IllegalArgumentException("maxMessageBytes out of range: " + maxMessageBytes);
@@ -244,6 +271,33 @@ public final class JsonDecoder
         this.maxMessageBytes = maxMessageBytes;
         this.maxDepth = maxDepth;
         this.serverMessageDecoder = new ServerMessageDecoder(error, maxDepth);
+        this.keepParser = keepParser;
+        if (keepParser)
+        {
+            nameTable = REUSABLE_PARSER_FACTORY.createNameTable();
+            parser = REUSABLE_PARSER_FACTORY.createReusableParser(nameTable);
+        }
+    }
+
+    /**
+     * A decoder that parses every client message with a parser created for it, as decoders did before they kept
+     * one: the reference the kept parser is tested against.
+     *
+     * @param maxMessageBytes longest JSON text accepted.
+     * @param maxDepth        deepest nesting accepted.
+     * @return a decoder that keeps no parser.
+     */
+    static JsonDecoder withParserPerMessage(final int maxMessageBytes, final int maxDepth)
+    {
+        return new JsonDecoder(maxMessageBytes, maxDepth, false);
+    }
+
+    /**
+     * @return the parser this decoder keeps for client messages, null when it keeps none; for tests.
+     */
+    ReusableJsonParser keptParser()
+    {
+        return parser;
     }
 
     /**
@@ -308,26 +362,13 @@ public final class JsonDecoder
             }
         }
 
-        JsonParser parser = null;
-        try
+        if (!keepParser || !parseWithKeptParser(src, offset, length))
         {
-            parser = JSON_FACTORY.createParser(src, offset, length);
-            if (!parse(parser))
+            reset();
+            if (!parseWithNewParser(src, offset, length))
             {
                 return -1;
             }
-        }
-        catch (final StreamConstraintsException ex)
-        {
-            return failParse(parser);
-        }
-        catch (final IOException ex)
-        {
-            return fail(ErrorCode.NOT_JSON, REASON_NOT_JSON);
-        }
-        finally
-        {
-            closeQuietly(parser);
         }
 
         if (null != defaultRoom && (type < TYPE_TEXT || type > TYPE_CONNECT || extraField))
@@ -578,6 +619,26 @@ public final class JsonDecoder
         return null != parser && parser.getParsingContext().getNestingDepth() >= JACKSON_MAX_NESTING_DEPTH;
     }
 
+    /**
+     * The settings of every parser: UTF-8 without detection (the text is validated first), and no limit other than
+     * nesting, as the message size bounds everything else. No document length or token count limit either: a kept
+     * parser reads all the messages it is fed as one document.
+     */
+    private static JsonFactoryBuilder factoryBuilder()
+    {
+        return new JsonFactoryBuilder()
+            .disable(JsonFactory.Feature.CHARSET_DETECTION)
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(JACKSON_MAX_NESTING_DEPTH)
+                .maxNumberLength(Integer.MAX_VALUE)
+                .maxStringLength(Integer.MAX_VALUE)
+                .maxNameLength(Integer.MAX_VALUE)
+                .maxDocumentLength(0)
+                .maxTokenCount(0)
+                .build());
+    }
+
     private int fail(final ErrorCode code, final String reason)
     {
         error.set(code, reason);
@@ -684,6 +745,159 @@ public final class JsonDecoder
         return false;
     }
 
+    /**
+     * Parse a message with the kept parser, feeding it the text between leading and trailing whitespace, which must
+     * be one object and nothing else.
+     *
+     * @param src    holding UTF-8 JSON text.
+     * @param offset of the first byte.
+     * @param length of the text in bytes.
+     * @return true when the message parsed, as it would with a parser of its own; false when it must be parsed
+     * again by one (the kept parser is then replaced), leaving the decoder's state to be reset.
+     */
+    private boolean parseWithKeptParser(final byte[] src, final int offset, final int length)
+    {
+        int start = offset;
+        int end = offset + length;
+        while (start < end && isWhitespace(src[start]))
+        {
+            start++;
+        }
+        if (start == end || src[start] != '{')
+        {
+            return false;
+        }
+        while (isWhitespace(src[end - 1]))
+        {
+            end--;
+        }
+
+        final ReusableJsonParser parser = this.parser;
+        messageOffset = offset;
+        try
+        {
+            parser.feedInput(src, start, end);
+            if (parse(parser) && parser.position() == end)
+            {
+                if (hasLearntTooManyNames(length))
+                {
+                    replaceParser(true);
+                }
+                return true;
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // the message is parsed again by a parser of its own, which says what is wrong with it, if anything
+        }
+
+        replaceParser(hasLearntTooManyNames(length));
+        return false;
+    }
+
+    /**
+     * Parse a message with a parser of its own, as every message was before decoders kept one.
+     *
+     * @param src    holding UTF-8 JSON text.
+     * @param offset of the first byte.
+     * @param length of the text in bytes.
+     * @return true when the message parsed; false when it was refused, with {@link #error()} set.
+     */
+    private boolean parseWithNewParser(final byte[] src, final int offset, final int length)
+    {
+        JsonParser parser = null;
+        try
+        {
+            parser = JSON_FACTORY.createParser(src, offset, length);
+            if (!parse(parser))
+            {
+                return false;
+            }
+            if (null != parser.nextToken())
+            {
+                fail(ErrorCode.NOT_JSON, REASON_TRAILING);
+                return false;
+            }
+
+            return true;
+        }
+        catch (final StreamConstraintsException ex)
+        {
+            failParse(parser);
+            return false;
+        }
+        catch (final IOException ex)
+        {
+            fail(ErrorCode.NOT_JSON, REASON_NOT_JSON);
+            return false;
+        }
+        finally
+        {
+            closeQuietly(parser);
+        }
+    }
+
+    /**
+     * Count the names the kept parser has learnt, and the bytes of the messages that taught it any.
+     *
+     * @param length of the message just fed.
+     * @return true when they are past a limit.
+     */
+    private boolean hasLearntTooManyNames(final int length)
+    {
+        final int names = parser.nameCount();
+        if (names != learntNames)
+        {
+            learntNames = names;
+            learntNameBytes += length;
+        }
+
+        return learntNames > MAX_PARSER_NAMES || learntNameBytes > MAX_PARSER_NAME_BYTES;
+    }
+
+    /**
+     * Close the kept parser, which adds the names it learnt to the name table, and create another from the table,
+     * or from a new, empty one.
+     *
+     * @param forgetNames true to start from an empty name table.
+     */
+    private void replaceParser(final boolean forgetNames)
+    {
+        closeQuietly(parser);
+        if (forgetNames)
+        {
+            nameTable = REUSABLE_PARSER_FACTORY.createNameTable();
+            learntNames = 0;
+            learntNameBytes = 0;
+        }
+        parser = REUSABLE_PARSER_FACTORY.createReusableParser(nameTable);
+    }
+
+    /**
+     * @param parser the kept parser or a parser of the message's own.
+     * @return offset in the message of the {@code '{'} the parser has just returned as {@link JsonToken#START_OBJECT}.
+     */
+    private int objectStart(final JsonParser parser)
+    {
+        return parser == this.parser ?
+            this.parser.position() - 1 - messageOffset : (int)parser.currentTokenLocation().getByteOffset();
+    }
+
+    /**
+     * @param parser the kept parser or a parser of the message's own.
+     * @return offset in the message just past the token the parser has just returned.
+     */
+    private int tokenEnd(final JsonParser parser)
+    {
+        return parser == this.parser ?
+            this.parser.position() - messageOffset : (int)parser.currentLocation().getByteOffset();
+    }
+
+    private static boolean isWhitespace(final byte b)
+    {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+
     private boolean parse(final JsonParser parser) throws IOException
     {
         JsonToken token = parser.nextToken();
@@ -697,7 +911,7 @@ public final class JsonDecoder
             fail(ErrorCode.NOT_AN_OBJECT, REASON_NOT_AN_OBJECT);
             return false;
         }
-        rootStart = (int)parser.currentTokenLocation().getByteOffset();
+        rootStart = objectStart(parser);
 
         while ((token = parser.nextToken()) == JsonToken.FIELD_NAME)
         {
@@ -742,13 +956,7 @@ public final class JsonDecoder
         {
             throw new IOException("object not closed");
         }
-        rootEnd = (int)parser.currentLocation().getByteOffset();
-
-        if (null != parser.nextToken())
-        {
-            fail(ErrorCode.NOT_JSON, REASON_TRAILING);
-            return false;
-        }
+        rootEnd = tokenEnd(parser);
 
         return true;
     }
@@ -805,7 +1013,7 @@ public final class JsonDecoder
         {
             return tooDeep();
         }
-        dataStart = (int)parser.currentTokenLocation().getByteOffset();
+        dataStart = objectStart(parser);
 
         JsonToken token;
         while ((token = parser.nextToken()) == JsonToken.FIELD_NAME)
@@ -856,7 +1064,7 @@ public final class JsonDecoder
         {
             throw new IOException("object not closed");
         }
-        dataEnd = (int)parser.currentLocation().getByteOffset();
+        dataEnd = tokenEnd(parser);
         dataState = PRESENT;
 
         return true;
