@@ -38,6 +38,7 @@ import io.roomwire.protocol.codec.SessionClosedEncoder;
 import io.roomwire.protocol.codec.TypingCommandDecoder;
 import io.roomwire.protocol.codec.TypingEncoder;
 import io.roomwire.protocol.codec.VarAsciiEncodingEncoder;
+import org.agrona.BitUtil;
 import org.agrona.DeadlineTimerWheel;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -51,8 +52,11 @@ import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -73,6 +77,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
     private static final int TICKS_PER_WHEEL = 1024;
     private static final int TIMER_EXPIRY_LIMIT = 1024;
     private static final int INITIAL_SLOTS = 64;
+    private static final int COMMAND_BATCH = 64;
     private static final byte[] EMPTY = new byte[0];
     private static final byte[][] NO_PATTERNS = new byte[0][];
     private static final UnsafeBuffer EMPTY_BUFFER = new UnsafeBuffer(EMPTY);
@@ -147,6 +152,10 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
     private final ExpandableArrayBuffer jsonBuffer = new ExpandableArrayBuffer(4096);
     private final ExpandableArrayBuffer controlBuffer = new ExpandableArrayBuffer(4096);
 
+    /**
+     * Sum of what {@link #touchSessionsOfNextCommands(int)} loaded, kept so the compiler keeps the loads.
+     */
+    private long touchedSum;
     private long nowNs;
     private long nowMs;
     private long lastEpoch;
@@ -216,7 +225,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         nowMs = epochClock.time();
 
         int workCount = backloggedGateways > 0 ? drainBacklogs() : 0;
-        workCount += inboundRing.read(this, ctx.commandLimit());
+        workCount += readCommands(ctx.commandLimit());
         workCount += pollTimers();
         counters.counter(SystemCounter.INBOUND_RING_OCCUPANCY).setRelease(inboundRing.size());
 
@@ -243,6 +252,65 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
     }
 
     // ------------------------------------------------------------------ inbound commands
+
+    /**
+     * Read up to {@code limit} commands in batches, touching the liveness pairs of each batch's sessions before
+     * reading it (see {@link #touchSessionsOfNextCommands(int)}).
+     */
+    private int readCommands(final int limit)
+    {
+        int read = 0;
+        while (read < limit)
+        {
+            final int batch = Math.min(COMMAND_BATCH, limit - read);
+            touchSessionsOfNextCommands(batch);
+            final int count = inboundRing.read(this, batch);
+            read += count;
+            if (count < batch)
+            {
+                break;
+            }
+        }
+
+        return read;
+    }
+
+    /**
+     * Load the liveness pair of the session each of the next commands names, before any of them runs. With a million
+     * sessions each pair is a cache miss; loaded here, in a loop whose next step does not wait for the value, the
+     * misses of a batch overlap instead of each command waiting for its own, and the commands then find their pairs
+     * in cache. Reads only committed records, as the ring's single consumer, and changes nothing.
+     */
+    private void touchSessionsOfNextCommands(final int limit)
+    {
+        final AtomicBuffer buffer = inboundRing.buffer();
+        final int capacity = inboundRing.capacity();
+        final long[][] livenessByGateway = this.livenessByGateway;
+        int recordIndex = (int)inboundRing.consumerPosition() & (capacity - 1);
+        long sum = 0;
+        for (int i = 0; i < limit && recordIndex < capacity; i++)
+        {
+            final int recordLength = buffer.getIntVolatile(RecordDescriptor.lengthOffset(recordIndex));
+            if (recordLength <= 0)
+            {
+                break;
+            }
+            if (buffer.getInt(RecordDescriptor.typeOffset(recordIndex)) != RingBuffer.PADDING_MSG_TYPE_ID)
+            {
+                final long sessionId = buffer.getLong(RecordDescriptor.encodedMsgOffset(recordIndex));
+                final int gatewayId = SessionIds.gatewayId(sessionId);
+                final long[] liveness = gatewayId >= 0 && gatewayId < livenessByGateway.length ?
+                    livenessByGateway[gatewayId] : null;
+                final int index = SessionIds.slot(sessionId) << 1;
+                if (null != liveness && index < liveness.length)
+                {
+                    sum += liveness[index];
+                }
+            }
+            recordIndex += BitUtil.align(recordLength, RecordDescriptor.ALIGNMENT);
+        }
+        touchedSum = sum;
+    }
 
     /**
      * Dispatch one inbound command: a session id, then one SBE message.
