@@ -156,6 +156,8 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
      * Sum of what {@link #touchSessionsOfNextCommands(int)} loaded, kept so the compiler keeps the loads.
      */
     private long touchedSum;
+    private final int[] touchGatewayIds = new int[COMMAND_BATCH];
+    private final int[] touchIndexes = new int[COMMAND_BATCH];
     private long nowNs;
     private long nowMs;
     private long lastEpoch;
@@ -286,8 +288,10 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         final AtomicBuffer buffer = inboundRing.buffer();
         final int capacity = inboundRing.capacity();
         final long[][] livenessByGateway = this.livenessByGateway;
+        final int[] gatewayIds = touchGatewayIds;
+        final int[] indexes = touchIndexes;
         int recordIndex = (int)inboundRing.consumerPosition() & (capacity - 1);
-        long sum = 0;
+        int count = 0;
         for (int i = 0; i < limit && recordIndex < capacity; i++)
         {
             final int recordLength = buffer.getIntVolatile(RecordDescriptor.lengthOffset(recordIndex));
@@ -304,10 +308,17 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
                 final int index = SessionIds.slot(sessionId) << 1;
                 if (null != liveness && index < liveness.length)
                 {
-                    sum += liveness[index];
+                    gatewayIds[count] = gatewayId;
+                    indexes[count++] = index;
                 }
             }
             recordIndex += BitUtil.align(recordLength, RecordDescriptor.ALIGNMENT);
+        }
+
+        long sum = 0;
+        for (int i = 0; i < count; i++)
+        {
+            sum += livenessByGateway[gatewayIds[i]][indexes[i]];
         }
         touchedSum = sum;
     }
