@@ -265,7 +265,10 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         while (read < limit)
         {
             final int batch = Math.min(COMMAND_BATCH, limit - read);
-            touchSessionsOfNextCommands(batch);
+            if (0 == touchSessionsOfNextCommands(batch))
+            {
+                break;
+            }
             final int count = inboundRing.read(this, batch);
             read += count;
             if (count < batch)
@@ -282,8 +285,10 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
      * sessions each pair is a cache miss; loaded here, in a loop whose next step does not wait for the value, the
      * misses of a batch overlap instead of each command waiting for its own, and the commands then find their pairs
      * in cache. Reads only committed records, as the ring's single consumer, and changes nothing.
+     *
+     * @return records found, padding included: 0 when the ring is empty, so an idle duty cycle reads no further.
      */
-    private void touchSessionsOfNextCommands(final int limit)
+    private int touchSessionsOfNextCommands(final int limit)
     {
         final AtomicBuffer buffer = inboundRing.buffer();
         final int capacity = inboundRing.capacity();
@@ -292,7 +297,8 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         final int[] indexes = touchIndexes;
         int recordIndex = (int)inboundRing.consumerPosition() & (capacity - 1);
         int count = 0;
-        for (int i = 0; i < limit && recordIndex < capacity; i++)
+        int records = 0;
+        for (; records < limit && recordIndex < capacity; records++)
         {
             final int recordLength = buffer.getIntVolatile(RecordDescriptor.lengthOffset(recordIndex));
             if (recordLength <= 0)
@@ -321,6 +327,8 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
             sum += livenessByGateway[gatewayIds[i]][indexes[i]];
         }
         touchedSum = sum;
+
+        return records;
     }
 
     /**
