@@ -119,7 +119,8 @@ class SessionSlotReuseTest
             assertTrue(gateway.ping(expired, 1) > 0, "the gateway has not heard of the expiry yet");
             final long unknownBefore = harness.engine.engineCounters().get(SystemCounter.UNKNOWN_SESSION_COMMANDS);
             harness.drive();
-            assertEquals(unknownBefore + 1, harness.engine.engineCounters().get(SystemCounter.UNKNOWN_SESSION_COMMANDS));
+            assertEquals(unknownBefore + 1,
+                harness.engine.engineCounters().get(SystemCounter.UNKNOWN_SESSION_COMMANDS));
             assertEquals("HEARTBEAT_TIMEOUT", recorder.last(expired, "closed").code);
             assertEquals(0, gateway.sessionCount());
 
