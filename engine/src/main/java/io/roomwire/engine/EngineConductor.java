@@ -38,6 +38,7 @@ import io.roomwire.protocol.codec.SessionClosedEncoder;
 import io.roomwire.protocol.codec.TypingCommandDecoder;
 import io.roomwire.protocol.codec.TypingEncoder;
 import io.roomwire.protocol.codec.VarAsciiEncodingEncoder;
+import org.agrona.BitUtil;
 import org.agrona.DeadlineTimerWheel;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -51,8 +52,11 @@ import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -72,6 +76,8 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
 {
     private static final int TICKS_PER_WHEEL = 1024;
     private static final int TIMER_EXPIRY_LIMIT = 1024;
+    private static final int INITIAL_SLOTS = 64;
+    private static final int COMMAND_BATCH = 64;
     private static final byte[] EMPTY = new byte[0];
     private static final byte[][] NO_PATTERNS = new byte[0][];
     private static final UnsafeBuffer EMPTY_BUFFER = new UnsafeBuffer(EMPTY);
@@ -84,7 +90,19 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
     private final EpochClock epochClock;
     private final DeadlineTimerWheel timerWheel;
     private final Long2ObjectHashMap<Object> timerTargetById = new Long2ObjectHashMap<>();
-    private final Long2ObjectHashMap<Session> sessionById = new Long2ObjectHashMap<>();
+
+    /**
+     * Sessions by gateway id, then by slot ({@link SessionIds}); beside them each gateway's liveness array: at
+     * {@code 2 * slot} the id of the session in the slot (0 when empty), at {@code 2 * slot + 1} the time of its last
+     * command. A heartbeat checks the id and stores the time in that one pair of longs, on one cache line, and does
+     * not touch the {@link Session}; a stale id (of a closed session, its slot empty or reused) does not match.
+     * A gateway's arrays are made on its first session and double when a slot beyond them opens: the copy is O(slots)
+     * on the conductor thread, amortised O(1) per session opened, and happens only as a gateway reaches a new high of
+     * sessions. They are dropped when the gateway closes.
+     */
+    private final Session[][] sessionsByGateway;
+    private final long[][] livenessByGateway;
+    private int sessionCount;
     private final AsciiKeyTable<Room> rooms;
     private final AsciiKeyTable<User> users;
     private final Int2ObjectHashMap<User> userById = new Int2ObjectHashMap<>();
@@ -134,6 +152,12 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
     private final ExpandableArrayBuffer jsonBuffer = new ExpandableArrayBuffer(4096);
     private final ExpandableArrayBuffer controlBuffer = new ExpandableArrayBuffer(4096);
 
+    /**
+     * Sum of what {@link #touchSessionsOfNextCommands(int)} loaded, kept so the compiler keeps the loads.
+     */
+    private long touchedSum;
+    private final int[] touchGatewayIds = new int[COMMAND_BATCH];
+    private final int[] touchIndexes = new int[COMMAND_BATCH];
     private long nowNs;
     private long nowMs;
     private long lastEpoch;
@@ -158,6 +182,8 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         this.typingLimiter = new RateLimiter(ctx.typingRate(), ctx.typingRate());
         this.recordBuffer = new UnsafeBuffer(new byte[ctx.maxRecordLength()]);
         this.backlogs = new ExpandableRingBuffer[ctx.maxGateways()];
+        this.sessionsByGateway = new Session[ctx.maxGateways()][];
+        this.livenessByGateway = new long[ctx.maxGateways()][];
 
         final String[] patterns = ctx.conflatedRoomPatterns();
         this.conflatedPatterns = new byte[patterns.length][];
@@ -201,7 +227,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         nowMs = epochClock.time();
 
         int workCount = backloggedGateways > 0 ? drainBacklogs() : 0;
-        workCount += inboundRing.read(this, ctx.commandLimit());
+        workCount += readCommands(ctx.commandLimit());
         workCount += pollTimers();
         counters.counter(SystemCounter.INBOUND_RING_OCCUPANCY).setRelease(inboundRing.size());
 
@@ -221,14 +247,89 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
      */
     public void onClose()
     {
-        final ArrayList<Session> sessions = new ArrayList<>(sessionById.values());
-        for (final Session session : sessions)
+        for (int gatewayId = 0; gatewayId < sessionsByGateway.length; gatewayId++)
         {
-            closeSession(session, LeaveReason.SHUTDOWN, ErrorCode.SHUTTING_DOWN);
+            closeSessionsOf(gatewayId, LeaveReason.SHUTDOWN, ErrorCode.SHUTTING_DOWN);
         }
     }
 
     // ------------------------------------------------------------------ inbound commands
+
+    /**
+     * Read up to {@code limit} commands in batches, touching the liveness pairs of each batch's sessions before
+     * reading it (see {@link #touchSessionsOfNextCommands(int)}).
+     */
+    private int readCommands(final int limit)
+    {
+        int read = 0;
+        while (read < limit)
+        {
+            final int batch = Math.min(COMMAND_BATCH, limit - read);
+            if (0 == touchSessionsOfNextCommands(batch))
+            {
+                break;
+            }
+            final int count = inboundRing.read(this, batch);
+            read += count;
+            if (count < batch)
+            {
+                break;
+            }
+        }
+
+        return read;
+    }
+
+    /**
+     * Load the liveness pair of the session each of the next commands names, before any of them runs. With a million
+     * sessions each pair is a cache miss; loaded here, in a loop whose next step does not wait for the value, the
+     * misses of a batch overlap instead of each command waiting for its own, and the commands then find their pairs
+     * in cache. Reads only committed records, as the ring's single consumer, and changes nothing.
+     *
+     * @return records found, padding included: 0 when the ring is empty, so an idle duty cycle reads no further.
+     */
+    private int touchSessionsOfNextCommands(final int limit)
+    {
+        final AtomicBuffer buffer = inboundRing.buffer();
+        final int capacity = inboundRing.capacity();
+        final long[][] livenessByGateway = this.livenessByGateway;
+        final int[] gatewayIds = touchGatewayIds;
+        final int[] indexes = touchIndexes;
+        int recordIndex = (int)inboundRing.consumerPosition() & (capacity - 1);
+        int count = 0;
+        int records = 0;
+        for (; records < limit && recordIndex < capacity; records++)
+        {
+            final int recordLength = buffer.getIntVolatile(RecordDescriptor.lengthOffset(recordIndex));
+            if (recordLength <= 0)
+            {
+                break;
+            }
+            if (buffer.getInt(RecordDescriptor.typeOffset(recordIndex)) != RingBuffer.PADDING_MSG_TYPE_ID)
+            {
+                final long sessionId = buffer.getLong(RecordDescriptor.encodedMsgOffset(recordIndex));
+                final int gatewayId = SessionIds.gatewayId(sessionId);
+                final long[] liveness = gatewayId >= 0 && gatewayId < livenessByGateway.length ?
+                    livenessByGateway[gatewayId] : null;
+                final int index = SessionIds.slot(sessionId) << 1;
+                if (null != liveness && index < liveness.length)
+                {
+                    gatewayIds[count] = gatewayId;
+                    indexes[count++] = index;
+                }
+            }
+            recordIndex += BitUtil.align(recordLength, RecordDescriptor.ALIGNMENT);
+        }
+
+        long sum = 0;
+        for (int i = 0; i < count; i++)
+        {
+            sum += livenessByGateway[gatewayIds[i]][indexes[i]];
+        }
+        touchedSum = sum;
+
+        return records;
+    }
 
     /**
      * Dispatch one inbound command: a session id, then one SBE message.
@@ -248,7 +349,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID ||
             version > MessageHeaderDecoder.SCHEMA_VERSION)
         {
-            final Session session = sessionById.get(sessionId);
+            final Session session = session(sessionId);
             if (null != session)
             {
                 sendError(session, ErrorCode.UNSUPPORTED_VERSION, null, null);
@@ -280,6 +381,11 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         processRevocations();
     }
 
+    /**
+     * Mark the session alive and run its command. A heartbeat ({@code Ping}, {@code KeepAlive}) reads and writes only
+     * the session's pair in its gateway's liveness array (and a {@code Ping} answers with the gateway and session
+     * named by the id), so it costs one cache line of session state however many sessions there are.
+     */
     private void onSessionCommand(
         final long sessionId,
         final int templateId,
@@ -288,14 +394,30 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         final int blockLength,
         final int version)
     {
-        final Session session = sessionById.get(sessionId);
-        if (null == session)
+        final int gatewayId = SessionIds.gatewayId(sessionId);
+        final long[] liveness = gatewayId >= 0 && gatewayId < livenessByGateway.length ?
+            livenessByGateway[gatewayId] : null;
+        final int slot = SessionIds.slot(sessionId);
+        final int index = slot << 1;
+        if (null == liveness || index >= liveness.length || liveness[index] != sessionId)
         {
             counters.counter(SystemCounter.UNKNOWN_SESSION_COMMANDS).incrementRelease();
             return;
         }
-        session.lastActivityNs = nowNs;
+        liveness[index + 1] = nowNs;
 
+        if (templateId == PingDecoder.TEMPLATE_ID)
+        {
+            pingDecoder.wrap(buffer, bodyOffset, blockLength, version);
+            onPing(gatewayId, sessionId, pingDecoder);
+            return;
+        }
+        if (templateId == KeepAliveDecoder.TEMPLATE_ID)
+        {
+            return;
+        }
+
+        final Session session = sessionsByGateway[gatewayId][slot];
         switch (templateId)
         {
             case PublishDecoder.TEMPLATE_ID:
@@ -318,17 +440,9 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
                 onTyping(session, typingDecoder);
                 break;
 
-            case PingDecoder.TEMPLATE_ID:
-                pingDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                onPing(session, pingDecoder);
-                break;
-
             case RoomLaggingDecoder.TEMPLATE_ID:
                 roomLaggingDecoder.wrap(buffer, bodyOffset, blockLength, version);
                 onRoomLagging(session, roomLaggingDecoder);
-                break;
-
-            case KeepAliveDecoder.TEMPLATE_ID:
                 break;
 
             case CloseSessionDecoder.TEMPLATE_ID:
@@ -346,8 +460,9 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
     {
         final long sessionId = decoder.sessionId();
         final int gatewayId = decoder.gatewayId();
+        final int slot = SessionIds.slot(sessionId);
         final Gateway gateway = gatewayRegistry.get(gatewayId);
-        if (null == gateway || sessionById.containsKey(sessionId))
+        if (null == gateway || SessionIds.gatewayId(sessionId) != gatewayId || isSlotTaken(gatewayId, slot))
         {
             counters.counter(SystemCounter.UNKNOWN_SESSION_COMMANDS).incrementRelease();
             return;
@@ -379,13 +494,17 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         final Session session = new Session(
             sessionId,
             gatewayId,
+            slot,
             user,
             joinCount == 0 ? NO_PATTERNS : java.util.Arrays.copyOf(joinPatterns, joinCount),
             publishCount == 0 ? NO_PATTERNS : java.util.Arrays.copyOf(publishPatterns, publishCount));
-        session.lastActivityNs = nowNs;
         user.sessionCount++;
-        sessionById.put(sessionId, session);
-        counters.counter(SystemCounter.SESSIONS).setRelease(sessionById.size());
+        ensureSlot(gatewayId, slot);
+        sessionsByGateway[gatewayId][slot] = session;
+        final long[] liveness = livenessByGateway[gatewayId];
+        liveness[slot << 1] = sessionId;
+        liveness[(slot << 1) + 1] = nowNs;
+        counters.counter(SystemCounter.SESSIONS).setRelease(++sessionCount);
         scheduleLiveness(session, nowNs + ctx.presenceTimeoutNs());
 
         connectedEncoder.wrapAndApplyHeader(controlBuffer, ControlEvents.PREFIX_LENGTH, headerEncoder)
@@ -402,7 +521,12 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
 
     private void onCloseGateway(final int gatewayId)
     {
-        closeSessionsOf(gatewayId, LeaveReason.DISCONNECTED);
+        closeSessionsOf(gatewayId, LeaveReason.DISCONNECTED, null);
+        if (gatewayId >= 0 && gatewayId < sessionsByGateway.length)
+        {
+            sessionsByGateway[gatewayId] = null;
+            livenessByGateway[gatewayId] = null;
+        }
         clearBacklog(gatewayId);
         gatewayRegistry.release(gatewayId);
         counters.counter(SystemCounter.GATEWAYS).setRelease(gatewayRegistry.size());
@@ -761,12 +885,12 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         counters.counter(SystemCounter.TYPING).incrementRelease();
     }
 
-    private void onPing(final Session session, final PingDecoder decoder)
+    private void onPing(final int gatewayId, final long sessionId, final PingDecoder decoder)
     {
         pongEncoder.wrapAndApplyHeader(controlBuffer, ControlEvents.PREFIX_LENGTH, headerEncoder)
             .timestamp(decoder.timestamp())
             .serverTimestamp(nowMs);
-        send(session.gatewayId, ControlEvents.CONTROL, session.id, 0, 0, pongEncoder.encodedLength());
+        send(gatewayId, ControlEvents.CONTROL, sessionId, 0, 0, pongEncoder.encodedLength());
     }
 
     private void onRoomLagging(final Session session, final RoomLaggingDecoder decoder)
@@ -784,13 +908,18 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
 
     private void closeSession(final Session session, final LeaveReason reason, final ErrorCode notifyCode)
     {
+        // Out of its slot first, so no walk over the gateway's sessions that this close sets off meets it again.
+        sessionsByGateway[session.gatewayId][session.slot] = null;
+        final long[] liveness = livenessByGateway[session.gatewayId];
+        liveness[session.slot << 1] = 0;
+        liveness[(session.slot << 1) + 1] = 0;
+        counters.counter(SystemCounter.SESSIONS).setRelease(--sessionCount);
+
         for (int i = session.roomCount - 1; i >= 0; i--)
         {
             removeMembership(session, i, reason, false);
         }
 
-        sessionById.remove(session.id);
-        counters.counter(SystemCounter.SESSIONS).setRelease(sessionById.size());
         if (session.livenessTimerId != DeadlineTimerWheel.NULL_DEADLINE)
         {
             timerWheel.cancelTimer(session.livenessTimerId);
@@ -814,20 +943,73 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         }
     }
 
-    private void closeSessionsOf(final int gatewayId, final LeaveReason reason)
+    /**
+     * Close every session of a gateway, walking its slots: O(slots), on a gateway's close or overrun and the engine's.
+     */
+    private void closeSessionsOf(final int gatewayId, final LeaveReason reason, final ErrorCode notifyCode)
     {
-        final ArrayList<Session> sessions = new ArrayList<>();
-        for (final Session session : sessionById.values())
+        final Session[] sessions = gatewayId >= 0 && gatewayId < sessionsByGateway.length ?
+            sessionsByGateway[gatewayId] : null;
+        if (null != sessions)
         {
-            if (session.gatewayId == gatewayId)
+            for (int slot = 0; slot < sessions.length; slot++)
             {
-                sessions.add(session);
+                final Session session = sessions[slot];
+                if (null != session)
+                {
+                    closeSession(session, reason, notifyCode);
+                }
             }
         }
-        for (final Session session : sessions)
+    }
+
+    /**
+     * @param sessionId any value.
+     * @return the open session with this id, or null: an id of a closed session (whose slot may hold a newer one), of
+     * a gateway with no sessions, or no id at all.
+     */
+    private Session session(final long sessionId)
+    {
+        final int gatewayId = SessionIds.gatewayId(sessionId);
+        final Session[] sessions = gatewayId >= 0 && gatewayId < sessionsByGateway.length ?
+            sessionsByGateway[gatewayId] : null;
+        final int slot = SessionIds.slot(sessionId);
+        final Session session = null == sessions || slot >= sessions.length ? null : sessions[slot];
+
+        return null != session && session.id == sessionId ? session : null;
+    }
+
+    private boolean isSlotTaken(final int gatewayId, final int slot)
+    {
+        final long[] liveness = livenessByGateway[gatewayId];
+        return null != liveness && (slot << 1) < liveness.length && 0 != liveness[slot << 1];
+    }
+
+    /**
+     * Make the gateway's arrays reach a slot, doubling them: see {@link #sessionsByGateway}.
+     */
+    private void ensureSlot(final int gatewayId, final int slot)
+    {
+        final Session[] sessions = sessionsByGateway[gatewayId];
+        final int length = null == sessions ? 0 : sessions.length;
+        if (slot >= length)
         {
-            closeSession(session, reason, null);
+            int newLength = Math.max(INITIAL_SLOTS, length * 2);
+            while (newLength <= slot)
+            {
+                newLength *= 2;
+            }
+            sessionsByGateway[gatewayId] = null == sessions ?
+                new Session[newLength] : java.util.Arrays.copyOf(sessions, newLength);
+            final long[] liveness = livenessByGateway[gatewayId];
+            livenessByGateway[gatewayId] = null == liveness ?
+                new long[newLength * 2] : java.util.Arrays.copyOf(liveness, newLength * 2);
         }
+    }
+
+    private long lastActivityNs(final Session session)
+    {
+        return livenessByGateway[session.gatewayId][(session.slot << 1) + 1];
     }
 
     /**
@@ -1085,7 +1267,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         {
             final Session session = (Session)target;
             session.livenessTimerId = DeadlineTimerWheel.NULL_DEADLINE;
-            final long deadline = session.lastActivityNs + ctx.presenceTimeoutNs();
+            final long deadline = lastActivityNs(session) + ctx.presenceTimeoutNs();
             if (now >= deadline)
             {
                 counters.counter(SystemCounter.PRESENCE_EXPIRIES).incrementRelease();
@@ -1324,7 +1506,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
             gateway.signal();
             clearBacklog(gatewayId);
             counters.counter(SystemCounter.GATEWAY_OVERRUNS).incrementRelease();
-            closeSessionsOf(gatewayId, LeaveReason.LAGGING);
+            closeSessionsOf(gatewayId, LeaveReason.LAGGING, null);
         }
     }
 

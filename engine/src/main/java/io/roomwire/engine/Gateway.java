@@ -47,7 +47,6 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One thread's connection to the engine: it opens sessions, sends their commands into the conductor's ring, and
@@ -64,6 +63,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link Engine.Context#outboundLength()} bytes or {@link Engine.Context#outboundRecords()} records) behind, it is cut
  * loose from that room with a {@code Left} of reason {@code lagging} carrying the last seq it received, from which it
  * can resume. In a conflated room it instead skips to the latest record of each key.
+ * <p>
+ * Session ids are opaque to callers. Inside they name this gateway, a slot of its tables and the slot's generation
+ * ({@link SessionIds}), so finding a session is an array read and an id comparison, and an id of a closed session is
+ * unknown even once a new session has its slot. A slot is freed when the session is gone on both sides: when this
+ * gateway closes it ({@link #closeSession(long)}, as the conductor reads the {@code CloseSession} before any later
+ * command of this gateway, the {@code OpenSession} of the slot's next session included), when the conductor closes it
+ * (its {@code SessionClosed}: expiry, engine close), and when the gateway closes or is overrun (every slot, before
+ * {@code CloseGateway}; the conductor closes the sessions it still has on reading it, and only then lets a new gateway
+ * take this id and its slots).
  * <p>
  * Not thread safe: every method must be called by the one thread that owns the gateway (the conductor only writes
  * its control ring and its subscription queue, and reads its shared fields).
@@ -116,6 +124,7 @@ public final class Gateway implements AutoCloseable
     private static final int DIRTY_QUEUE_CAPACITY = 4096;
     private static final long NO_ENTRY = Long.MIN_VALUE;
     private static final long CLOSE_TIMEOUT_NS = 5_000_000_000L;
+    private static final int INITIAL_SLOTS = 64;
 
     private final int id;
     private final ManyToOneRingBuffer inboundRing;
@@ -124,7 +133,7 @@ public final class Gateway implements AutoCloseable
         new OneToOneConcurrentArrayQueue<>(SUBSCRIPTION_QUEUE_CAPACITY);
     private final EngineCounters engineCounters;
     private final GatewayCounters counters;
-    private final AtomicLong sessionSequence;
+    private final SessionSlots slots;
     private final int outboundLength;
     private final int outboundRecords;
     private final int catchUpLength;
@@ -141,7 +150,14 @@ public final class Gateway implements AutoCloseable
     private int retryCount;
     private Subscription[] subscriptions = new Subscription[8];
     private int subscriptionCount;
-    private final Long2ObjectHashMap<LocalSession> sessionById = new Long2ObjectHashMap<>();
+
+    /**
+     * By slot: the id of the session open in it, or 0 (no id is 0), and its local state, kept for the slot's next
+     * session.
+     */
+    private long[] sessionIdBySlot = new long[INITIAL_SLOTS];
+    private LocalSession[] sessionBySlot = new LocalSession[INITIAL_SLOTS];
+    private int sessionCount;
 
     private final ExpandableRingBuffer pendingCommands = new ExpandableRingBuffer(0, 1 << 30, false);
     private final ExpandableRingBuffer.MessageConsumer pendingConsumer = this::offerPending;
@@ -174,12 +190,12 @@ public final class Gateway implements AutoCloseable
         final Engine.Context ctx,
         final ManyToOneRingBuffer inboundRing,
         final EngineCounters engineCounters,
-        final AtomicLong sessionSequence)
+        final SessionSlots slots)
     {
         this.id = id;
         this.inboundRing = inboundRing;
         this.engineCounters = engineCounters;
-        this.sessionSequence = sessionSequence;
+        this.slots = slots;
         this.outboundLength = ctx.outboundLength();
         this.outboundRecords = ctx.outboundRecords();
         this.catchUpLength = ctx.historyLength() - ctx.outboundLength() / 2;
@@ -210,7 +226,7 @@ public final class Gateway implements AutoCloseable
      */
     public boolean isOpen(final long sessionId)
     {
-        return sessionById.containsKey(sessionId);
+        return slotOf(sessionId) >= 0;
     }
 
     /**
@@ -218,7 +234,7 @@ public final class Gateway implements AutoCloseable
      */
     public int sessionCount()
     {
-        return sessionById.size();
+        return sessionCount;
     }
 
     // ------------------------------------------------------------------ commands
@@ -231,6 +247,8 @@ public final class Gateway implements AutoCloseable
      * @param publishPatterns room patterns the session may publish to.
      * @return the new session id (positive), or a negative code.
      * @throws IllegalArgumentException when the user id or a pattern is invalid.
+     * @throws IllegalStateException    when all {@link SessionIds#MAX_SLOTS} session slots of the gateway hold open
+     *                                  sessions.
      */
     public long openSession(final CharSequence userId, final String[] joinPatterns, final String[] publishPatterns)
     {
@@ -255,12 +273,19 @@ public final class Gateway implements AutoCloseable
             return ready;
         }
 
-        final long sessionId = ((long)(id + 1) << 40) | (sessionSequence.incrementAndGet() & 0xFF_FFFF_FFFFL);
         final int index = inboundRing.tryClaim(OpenSessionEncoder.TEMPLATE_ID, length);
         if (index < 0)
         {
             return backPressured();
         }
+        final int slot = slots.allocate();
+        if (slot == SessionSlots.NO_SLOT)
+        {
+            inboundRing.abort(index);
+            throw new IllegalStateException("all " + SessionIds.MAX_SLOTS + " session slots of gateway " + id +
+                " hold open sessions");
+        }
+        final long sessionId = SessionIds.sessionId(id, slot, slots.generation(slot));
 
         final MutableDirectBuffer buffer = inboundRing.buffer();
         buffer.putLong(index, sessionId);
@@ -280,7 +305,7 @@ public final class Gateway implements AutoCloseable
         openSessionEncoder.userId(userId);
         inboundRing.commit(index);
 
-        sessionById.put(sessionId, new LocalSession(sessionId));
+        addSession(slot, sessionId);
         return sessionId;
     }
 
@@ -582,20 +607,10 @@ public final class Gateway implements AutoCloseable
      */
     public boolean closeSession(final long sessionId, final LeaveReason reason)
     {
-        final LocalSession session = sessionById.remove(sessionId);
-        if (null == session)
+        final int slot = slotOf(sessionId);
+        if (slot < 0)
         {
             return false;
-        }
-
-        for (int i = 0; i < session.subscriptionCount; i++)
-        {
-            final Subscription subscription = session.subscriptions[i];
-            final int index = subscription.indexOf(sessionId);
-            if (index >= 0)
-            {
-                subscription.removeSessionAt(index);
-            }
         }
 
         closeSessionEncoder.wrapAndApplyHeader(scratch, COMMAND_PREFIX_LENGTH, headerEncoder)
@@ -603,6 +618,7 @@ public final class Gateway implements AutoCloseable
             .reason(reason);
         sendOrQueue(sessionId, CloseSessionEncoder.TEMPLATE_ID,
             MessageHeaderEncoder.ENCODED_LENGTH + closeSessionEncoder.encodedLength());
+        removeSession(slot);
         return true;
     }
 
@@ -669,6 +685,14 @@ public final class Gateway implements AutoCloseable
         if (!isClosed)
         {
             isClosed = true;
+            // Last use of the slots: once the conductor reads CloseGateway, another thread's gateway may take them.
+            for (int slot = sessionIdBySlot.length - 1; slot >= 0; slot--)
+            {
+                if (0 != sessionIdBySlot[slot])
+                {
+                    removeSession(slot);
+                }
+            }
             closeGatewayEncoder.wrapAndApplyHeader(scratch, COMMAND_PREFIX_LENGTH, headerEncoder).gatewayId(id);
             sendOrQueue(0, CloseGatewayEncoder.TEMPLATE_ID,
                 MessageHeaderEncoder.ENCODED_LENGTH + closeGatewayEncoder.encodedLength());
@@ -678,7 +702,6 @@ public final class Gateway implements AutoCloseable
                 flushPending();
                 Thread.onSpinWait();
             }
-            sessionById.clear();
             engineCounters.freeGatewayCounters(id, counters);
         }
     }
@@ -768,7 +791,7 @@ public final class Gateway implements AutoCloseable
         switch (eventType)
         {
             case ControlEvents.CONTROL:
-                if (sessionById.containsKey(sessionId))
+                if (slotOf(sessionId) >= 0)
                 {
                     handler.onControl(sessionId, buffer, messageOffset, messageLength);
                 }
@@ -799,18 +822,10 @@ public final class Gateway implements AutoCloseable
                 break;
 
             case ControlEvents.SESSION_CLOSED:
-                final LocalSession session = sessionById.remove(sessionId);
-                if (null != session)
+                final int slot = slotOf(sessionId);
+                if (slot >= 0)
                 {
-                    for (int i = 0; i < session.subscriptionCount; i++)
-                    {
-                        final Subscription sessionSubscription = session.subscriptions[i];
-                        final int sessionIndex = sessionSubscription.indexOf(sessionId);
-                        if (sessionIndex >= 0)
-                        {
-                            sessionSubscription.removeSessionAt(sessionIndex);
-                        }
-                    }
+                    removeSession(slot);
                     handler.onControl(sessionId, buffer, messageOffset, messageLength);
                 }
                 break;
@@ -833,7 +848,7 @@ public final class Gateway implements AutoCloseable
         final int length)
     {
         final Subscription subscription = subscription(subscriptionId);
-        final LocalSession session = sessionById.get(sessionId);
+        final LocalSession session = localSession(sessionId);
         if (null != subscription)
         {
             if (null != session)
@@ -863,7 +878,7 @@ public final class Gateway implements AutoCloseable
         final int length)
     {
         final Subscription subscription = subscription(subscriptionId);
-        final LocalSession session = sessionById.get(sessionId);
+        final LocalSession session = localSession(sessionId);
         final int index = null == subscription ? -1 : subscription.indexOf(sessionId);
         if (null == session || index < 0)
         {
@@ -927,7 +942,7 @@ public final class Gateway implements AutoCloseable
 
         for (int i = 0; i < subscription.sessionCount; i++)
         {
-            final LocalSession session = sessionById.get(subscription.sessionIds[i]);
+            final LocalSession session = localSession(subscription.sessionIds[i]);
             if (null != session)
             {
                 session.remove(subscription);
@@ -1163,7 +1178,7 @@ public final class Gateway implements AutoCloseable
         final long sessionId = subscription.sessionIds[index];
         final long lastSeq = subscription.sessionLastSeqs[index];
         subscription.removeSessionAt(index);
-        final LocalSession session = sessionById.get(sessionId);
+        final LocalSession session = localSession(sessionId);
         if (null != session)
         {
             session.remove(subscription);
@@ -1318,7 +1333,7 @@ public final class Gateway implements AutoCloseable
 
     private int claim(final long sessionId, final int templateId, final int length)
     {
-        if (!sessionById.containsKey(sessionId))
+        if (slotOf(sessionId) < 0)
         {
             return (int)UNKNOWN_SESSION;
         }
@@ -1395,27 +1410,86 @@ public final class Gateway implements AutoCloseable
             .code(ErrorCode.LAGGING)
             .putReason(OVERRUN_REASON, 0, OVERRUN_REASON.length);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + sessionClosedEncoder.encodedLength();
-        final long[] ids = sessionIds();
-        sessionById.clear();
-        for (final long sessionId : ids)
+        final long[] ids = new long[sessionCount];
+        int count = 0;
+        for (int slot = sessionIdBySlot.length - 1; slot >= 0; slot--)
         {
-            handler.onControl(sessionId, messageScratch, 0, length);
+            final long sessionId = sessionIdBySlot[slot];
+            if (0 != sessionId)
+            {
+                ids[count++] = sessionId;
+                removeSession(slot);
+            }
+        }
+        for (int i = 0; i < count; i++)
+        {
+            handler.onControl(ids[i], messageScratch, 0, length);
             workCount++;
         }
         close();
         return workCount;
     }
 
-    private long[] sessionIds()
+    /**
+     * @param sessionId any value.
+     * @return the slot of the session when it is open on this gateway, else -1: an id of a closed session (whose slot
+     * may hold a newer one), of another gateway, or no id at all.
+     */
+    private int slotOf(final long sessionId)
     {
-        final long[] ids = new long[sessionById.size()];
-        final Long2ObjectHashMap<LocalSession>.KeyIterator iterator = sessionById.keySet().iterator();
-        for (int i = 0; i < ids.length; i++)
-        {
-            ids[i] = iterator.nextLong();
-        }
+        final int slot = SessionIds.slot(sessionId);
+        final long[] sessionIdBySlot = this.sessionIdBySlot;
+        return slot < sessionIdBySlot.length && sessionIdBySlot[slot] == sessionId && 0 != sessionId ? slot : -1;
+    }
 
-        return ids;
+    private LocalSession localSession(final long sessionId)
+    {
+        final int slot = slotOf(sessionId);
+        return slot < 0 ? null : sessionBySlot[slot];
+    }
+
+    private void addSession(final int slot, final long sessionId)
+    {
+        if (slot >= sessionIdBySlot.length)
+        {
+            int newLength = sessionIdBySlot.length * 2;
+            while (newLength <= slot)
+            {
+                newLength *= 2;
+            }
+            sessionIdBySlot = Arrays.copyOf(sessionIdBySlot, newLength);
+            sessionBySlot = Arrays.copyOf(sessionBySlot, newLength);
+        }
+        sessionIdBySlot[slot] = sessionId;
+        if (null == sessionBySlot[slot])
+        {
+            sessionBySlot[slot] = new LocalSession();
+        }
+        sessionCount++;
+    }
+
+    /**
+     * Take an open session out of its subscriptions and its slot, and free the slot: only once the session is gone
+     * on both sides, or will be before the conductor reads any later command of this gateway (see the class doc).
+     */
+    private void removeSession(final int slot)
+    {
+        final long sessionId = sessionIdBySlot[slot];
+        final LocalSession session = sessionBySlot[slot];
+        for (int i = 0; i < session.subscriptionCount; i++)
+        {
+            final Subscription subscription = session.subscriptions[i];
+            final int index = subscription.indexOf(sessionId);
+            if (index >= 0)
+            {
+                subscription.removeSessionAt(index);
+            }
+            session.subscriptions[i] = null;
+        }
+        session.subscriptionCount = 0;
+        sessionIdBySlot[slot] = 0;
+        sessionCount--;
+        slots.free(slot);
     }
 
     private static final byte[] OVERRUN_REASON =
@@ -1436,16 +1510,13 @@ public final class Gateway implements AutoCloseable
         return null == value ? 0 : value.length();
     }
 
+    /**
+     * The rooms (subscriptions) an open session is in; kept in its slot for the slot's next session.
+     */
     private static final class LocalSession
     {
-        final long id;
         Subscription[] subscriptions = new Subscription[2];
         int subscriptionCount;
-
-        LocalSession(final long id)
-        {
-            this.id = id;
-        }
 
         void add(final Subscription subscription)
         {

@@ -2,25 +2,29 @@ package io.roomwire.engine;
 
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The open gateways by id, shared by the conductor (which looks them up to answer) and the threads that create them.
+ * The open gateways by id, shared by the conductor (which looks them up to answer) and the threads that create them,
+ * and the {@link SessionSlots} of each gateway id, which outlive a gateway so that the next one with its id never
+ * issues a session id the previous one issued.
  * <p>
  * Thread safety: {@link #get(int)} from any thread without locks; creation and release synchronise on this registry.
+ * The conductor releases an id only after it has read the gateway's {@code CloseGateway}, which the gateway sends
+ * after its last use of its slots, so handing the slots to the next gateway under this lock publishes them safely.
  */
 final class GatewayRegistry
 {
     private final Engine.Context ctx;
     private final AtomicReferenceArray<Gateway> gateways;
-    private final AtomicLong sessionSequence = new AtomicLong();
+    private final SessionSlots[] slotsByGatewayId;
     private int size;
 
     GatewayRegistry(final Engine.Context ctx)
     {
         this.ctx = ctx;
         this.gateways = new AtomicReferenceArray<>(ctx.maxGateways());
+        this.slotsByGatewayId = new SessionSlots[ctx.maxGateways()];
     }
 
     /**
@@ -38,7 +42,12 @@ final class GatewayRegistry
         {
             if (null == gateways.get(i))
             {
-                final Gateway gateway = new Gateway(i, ctx, inboundRing, counters, sessionSequence);
+                if (null == slotsByGatewayId[i])
+                {
+                    slotsByGatewayId[i] = new SessionSlots();
+                }
+                slotsByGatewayId[i].reset();
+                final Gateway gateway = new Gateway(i, ctx, inboundRing, counters, slotsByGatewayId[i]);
                 gateways.set(i, gateway);
                 size++;
                 counters.counter(EngineCounters.SystemCounter.GATEWAYS).setRelease(size);

@@ -6,7 +6,9 @@ import org.agrona.DirectBuffer;
 import io.roomwire.protocol.Identifiers;
 
 /**
- * A connected session: its user, grants, rooms, rate limits and liveness.
+ * A connected session: its user, grants, rooms, rate limits and liveness timer. Its id names its gateway and its slot
+ * ({@link SessionIds}); the time of its last command is not here but beside its id in the conductor's liveness array
+ * of its gateway, so a heartbeat does not touch this object.
  * <p>
  * Not thread safe: owned by the conductor thread.
  */
@@ -14,6 +16,7 @@ final class Session
 {
     final long id;
     final int gatewayId;
+    final int slot;
     final User user;
     final byte[][] joinPatterns;
     final byte[][] publishPatterns;
@@ -26,7 +29,6 @@ final class Session
     boolean[] mayPublish = new boolean[2];
     int roomCount;
 
-    long lastActivityNs;
     long livenessTimerId = DeadlineTimerWheel.NULL_DEADLINE;
     long publishTat = RateLimiter.initialState();
     long typingTat = RateLimiter.initialState();
@@ -34,12 +36,14 @@ final class Session
     Session(
         final long id,
         final int gatewayId,
+        final int slot,
         final User user,
         final byte[][] joinPatterns,
         final byte[][] publishPatterns)
     {
         this.id = id;
         this.gatewayId = gatewayId;
+        this.slot = slot;
         this.user = user;
         this.joinPatterns = joinPatterns;
         this.publishPatterns = publishPatterns;

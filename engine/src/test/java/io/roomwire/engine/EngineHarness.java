@@ -1,11 +1,15 @@
 package io.roomwire.engine;
 
+import io.roomwire.protocol.codec.MessageHeaderEncoder;
 import io.roomwire.protocol.codec.MessageKind;
 import io.roomwire.protocol.codec.PayloadFormat;
+import io.roomwire.protocol.codec.PingEncoder;
 import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,6 +141,37 @@ final class EngineHarness implements AutoCloseable
         payload.putBytes(0, bytes);
         return gateway.serverPublish(room, MessageKind.SYSTEM, PayloadFormat.JSON, "server", key, payload, 0,
             bytes.length);
+    }
+
+    /**
+     * Write a {@code Ping} for any session id straight into the conductor's ring, past the gateway's own check, as a
+     * command already in the ring when its session closed would arrive.
+     *
+     * @return true when written.
+     */
+    boolean writePingToConductor(final long sessionId, final long timestamp)
+    {
+        final ManyToOneRingBuffer ring = inboundRing();
+        final UnsafeBuffer command = new UnsafeBuffer(new byte[Gateway.COMMAND_PREFIX_LENGTH +
+            MessageHeaderEncoder.ENCODED_LENGTH + PingEncoder.BLOCK_LENGTH]);
+        command.putLong(0, sessionId);
+        new PingEncoder().wrapAndApplyHeader(command, Gateway.COMMAND_PREFIX_LENGTH, new MessageHeaderEncoder())
+            .timestamp(timestamp);
+        return ring.write(PingEncoder.TEMPLATE_ID, command, 0, command.capacity());
+    }
+
+    private ManyToOneRingBuffer inboundRing()
+    {
+        try
+        {
+            final Field field = Engine.class.getDeclaredField("conductor");
+            field.setAccessible(true);
+            return ((EngineConductor)field.get(engine)).inboundRing();
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new AssertionError(ex);
+        }
     }
 
     public void close()
