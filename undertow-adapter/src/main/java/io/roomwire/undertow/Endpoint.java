@@ -16,6 +16,8 @@ abstract class Endpoint
     boolean isDirty;
     boolean isHeldBack;
     boolean isClosed;
+    /** Which twentieth of a second the I/O loop ticks this endpoint in. */
+    int tickSlice;
     private long lastSessionKeepAliveNs = System.nanoTime();
 
     Endpoint(final IoLoop loop)

@@ -84,7 +84,12 @@ final class IoLoop implements SessionHandler, Runnable
     final Map<String, LongPollEndpoint> longPollBySid = new HashMap<>();
 
     private final Long2ObjectHashMap<Endpoint> endpointBySession = new Long2ObjectHashMap<>();
-    private final List<Endpoint> tickList = new ArrayList<>();
+    /**
+     * Endpoints by tick slice, dealt round-robin as they register: slice {@code n} is ticked every second at
+     * {@code n * 50 ms}, so each endpoint is ticked every second at the same point of it, however others come and go.
+     */
+    private final List<Endpoint>[] tickLists = newTickLists();
+    private int nextTickSlice;
     private Endpoint[] dirty = new Endpoint[64];
     private int dirtyCount;
     private XnioExecutor.Key tickKey;
@@ -189,7 +194,9 @@ final class IoLoop implements SessionHandler, Runnable
         lastSessionId = NO_SESSION;
         lastEndpoint = null;
         endpointBySession.put(endpoint.sessionId, endpoint);
-        tickList.add(endpoint);
+        endpoint.tickSlice = nextTickSlice;
+        nextTickSlice = (nextTickSlice + 1) % TICK_SLICES;
+        tickLists[endpoint.tickSlice].add(endpoint);
         server.metrics().opened(endpoint.transport());
     }
 
@@ -199,7 +206,7 @@ final class IoLoop implements SessionHandler, Runnable
         lastEndpoint = null;
         if (endpointBySession.remove(endpoint.sessionId) == endpoint)
         {
-            tickList.remove(endpoint);
+            tickLists[endpoint.tickSlice].remove(endpoint);
             server.metrics().closed(endpoint.transport());
         }
     }
@@ -266,7 +273,7 @@ final class IoLoop implements SessionHandler, Runnable
         {
             overrun.poll(this, POLL_LIMIT);
             flushDirty();
-            for (final Endpoint endpoint : new ArrayList<>(tickList))
+            for (final Endpoint endpoint : allEndpoints())
             {
                 // a session the gateway did not know yet: it cannot be served either
                 onEndpointError(endpoint, new IllegalStateException("session of an overrun gateway"));
@@ -413,32 +420,29 @@ final class IoLoop implements SessionHandler, Runnable
 
     /**
      * Tick the next slice of endpoints: each is ticked once a second, and a second's ticks are spread over it.
-     * An endpoint that leaves the list mid-round may shift another into a slice already ticked (that one waits a round).
      */
     private void tick()
     {
         final long nowNs = System.nanoTime();
         final int slice = tickSlice;
         tickSlice = (slice + 1) % TICK_SLICES;
+        final List<Endpoint> endpoints = tickLists[slice];
         isInDutyCycle = true;
         try
         {
-            final int size = tickList.size();
-            final int end = (int)((slice + 1L) * size / TICK_SLICES);
-            for (int i = (int)((long)slice * size / TICK_SLICES); i < end && i < tickList.size(); i++)
+            for (int i = endpoints.size() - 1; i >= 0; i--)
             {
-                final Endpoint endpoint = tickList.get(i);
-                try
+                if (i < endpoints.size())
                 {
-                    endpoint.onTick(nowNs);
-                }
-                catch (final RuntimeException ex)
-                {
-                    onEndpointError(endpoint, ex);
-                }
-                if (i < tickList.size() && tickList.get(i) != endpoint)
-                {
-                    i--; // it left the list and the next one took its place
+                    final Endpoint endpoint = endpoints.get(i);
+                    try
+                    {
+                        endpoint.onTick(nowNs);
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        onEndpointError(endpoint, ex);
+                    }
                 }
             }
             flushDirty();
@@ -451,6 +455,27 @@ final class IoLoop implements SessionHandler, Runnable
         {
             isInDutyCycle = false;
         }
+    }
+
+    private List<Endpoint> allEndpoints()
+    {
+        final List<Endpoint> all = new ArrayList<>();
+        for (final List<Endpoint> endpoints : tickLists)
+        {
+            all.addAll(endpoints);
+        }
+        return all;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Endpoint>[] newTickLists()
+    {
+        final List<Endpoint>[] lists = (List<Endpoint>[])new List<?>[TICK_SLICES];
+        for (int i = 0; i < TICK_SLICES; i++)
+        {
+            lists[i] = new ArrayList<>();
+        }
+        return lists;
     }
 
     /**
@@ -501,7 +526,7 @@ final class IoLoop implements SessionHandler, Runnable
                 flushDirty();
             }
             flushDirty();
-            for (final Endpoint endpoint : new ArrayList<>(tickList))
+            for (final Endpoint endpoint : allEndpoints())
             {
                 try
                 {
