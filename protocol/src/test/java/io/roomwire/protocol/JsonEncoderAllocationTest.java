@@ -9,11 +9,8 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
-
 import static io.roomwire.protocol.TestMessages.EPOCH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Guards the per-record path: once warm, {@link JsonEncoder} allocates nothing, as the JVM counts it.
@@ -23,20 +20,9 @@ class JsonEncoderAllocationTest
     private static final int WARM_UP = 20_000;
     private static final int ITERATIONS = 10_000;
 
-    /**
-     * Now and then a round sees a hundred bytes or so that no encode asked for (the JVM's own work on the thread,
-     * such as a recompilation); an allocation on the encoding path would show in every round, once per call.
-     */
-    private static final int ROUNDS = 5;
-
     @Test
     void encodingIsAllocationFreeOnceWarm()
     {
-        final com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        assertTrue(threads.isThreadAllocatedMemorySupported());
-        threads.setThreadAllocatedMemoryEnabled(true);
-
         final UnsafeBuffer[] messages =
         {
             new UnsafeBuffer(TestMessages.deliver(
@@ -58,21 +44,8 @@ class JsonEncoderAllocationTest
         final JsonEncoder encoder = new JsonEncoder();
         final ExpandableArrayBuffer dst = new ExpandableArrayBuffer(4096);
 
-        long checksum = run(encoder, messages, dst, WARM_UP);
-        long allocated = Long.MAX_VALUE;
-        for (int round = 0; round < ROUNDS && allocated > 0; round++)
-        {
-            final long before = threads.getCurrentThreadAllocatedBytes();
-            checksum += run(encoder, messages, dst, ITERATIONS);
-            allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
-        }
-
-        final long sanityBefore = threads.getCurrentThreadAllocatedBytes();
-        final byte[] sanity = new byte[4096];
-        final long sanityAllocated = threads.getCurrentThreadAllocatedBytes() - sanityBefore;
-
-        assertTrue(sanityAllocated >= sanity.length, "the measurement sees an allocation");
-        assertTrue(checksum > 0);
+        final long allocated = Allocations.fewestBytesPerRound(
+            (iterations) -> run(encoder, messages, dst, iterations), WARM_UP, ITERATIONS);
         assertEquals(0, allocated, "fewest bytes allocated by " + ITERATIONS * messages.length + " encodes");
     }
 

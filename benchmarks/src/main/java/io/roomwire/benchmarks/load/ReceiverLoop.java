@@ -80,7 +80,8 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
     }
 
     /**
-     * What a loop counted in the current step, copied on the loop's thread when the controller asks.
+     * What a loop counted in the current step: kept by the loop on its thread, and copied there when the controller
+     * asks.
      */
     static final class Snapshot
     {
@@ -143,7 +144,9 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
     private final boolean isSpinning;
     private final Selector selector;
     private final Consumer<SelectionKey> onKey = this::onKey;
-    private final Histogram histogram = new Histogram(1, HIGHEST_TRACKABLE_NS, 3);
+    /** This step's counts and latencies, as the loop keeps them. */
+    private final Snapshot counts = new Snapshot();
+    /** The copy handed to the controller. */
     private final Snapshot snapshot = new Snapshot();
     private final Map<String, Integer> closeReasons = new TreeMap<>();
 
@@ -156,16 +159,6 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
     private Step currentStep;
     private WsClient sseClient;
     private long sseNowNs;
-    private long delivered;
-    private long windowDelivered;
-    private long windowBytes;
-    private long windowReads;
-    private long late;
-    private long other;
-    private long noData;
-    private long gaps;
-    private long reorders;
-    private long closedInStep;
     private Thread thread;
 
     private volatile boolean isRunning = true;
@@ -367,17 +360,7 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
     private void beginStep(final Step latest)
     {
         currentStep = latest;
-        delivered = 0;
-        windowDelivered = 0;
-        windowBytes = 0;
-        windowReads = 0;
-        late = 0;
-        other = 0;
-        noData = 0;
-        gaps = 0;
-        reorders = 0;
-        closedInStep = 0;
-        histogram.reset();
+        counts.reset();
     }
 
     private void takeSnapshot()
@@ -385,18 +368,8 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
         isSnapshotRequested = false;
         final Snapshot s = snapshot;
         s.stepIndex = null == currentStep ? -1 : currentStep.index;
-        s.delivered = delivered;
-        s.windowDelivered = windowDelivered;
-        s.windowBytes = windowBytes;
-        s.windowReads = windowReads;
-        s.late = late;
-        s.other = other;
-        s.noData = noData;
-        s.gaps = gaps;
-        s.reorders = reorders;
-        s.closedInStep = closedInStep;
-        s.histogram.reset();
-        s.histogram.add(histogram);
+        s.reset();
+        s.add(counts);
         snapshotSequence = snapshotSequence + 1;
     }
 
@@ -518,8 +491,8 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
             final Step s = currentStep;
             if (null != s && nowNs >= s.measureStartNs && nowNs < s.publishEndNs)
             {
-                windowBytes += read;
-                windowReads++;
+                counts.windowBytes += read;
+                counts.windowReads++;
             }
             limit += read;
             final int consumed;
@@ -710,7 +683,7 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
     {
         if (dataLength < 0)
         {
-            other++;
+            counts.other++;
             return;
         }
         onText(sseClient, buffer, dataOffset, dataLength, sseNowNs, true);
@@ -850,7 +823,7 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
     {
         if (opcode != OPCODE_TEXT)
         {
-            other++;
+            counts.other++;
             return;
         }
         if (client.protocol == Protocol.SOCKETIO)
@@ -870,7 +843,7 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
     {
         if (length == 0)
         {
-            other++;
+            counts.other++;
             return;
         }
         final byte type = b[offset];
@@ -915,7 +888,7 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
         }
         else
         {
-            other++;
+            counts.other++;
         }
     }
 
@@ -943,11 +916,11 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
             {
                 if (isNoDataOther)
                 {
-                    other++;
+                    counts.other++;
                 }
                 else
                 {
-                    noData++;
+                    counts.noData++;
                 }
                 return;
             }
@@ -957,7 +930,7 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
         int i = data + DATA.length;
         if (i + 4 > end || b[i] != '"')
         {
-            other++;
+            counts.other++;
             return;
         }
         if (b[i + 1] == 't' && b[i + 2] == '"' && b[i + 3] == ':')
@@ -965,7 +938,7 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
             final long t = parseLong(b, i + 4, end);
             if (parseEnd < 0)
             {
-                other++;
+                counts.other++;
                 return;
             }
             onDelivery(client, b, parseEnd, end, t, nowNs);
@@ -977,11 +950,11 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
                 client.hasSeenProbe = true;
                 probedCount = probedCount + 1;
             }
-            other++;
+            counts.other++;
         }
         else
         {
-            other++;
+            counts.other++;
         }
     }
 
@@ -991,18 +964,18 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
         final Step s = currentStep;
         if (null == s || t < s.publishStartNs)
         {
-            late++;     // not counted for this step, but still in sequence: a late message is no gap
+            counts.late++;     // not counted for this step, but still in sequence: a late message is no gap
         }
         else
         {
-            delivered++;
+            counts.delivered++;
             if (nowNs >= s.measureStartNs && nowNs < s.publishEndNs)
             {
-                windowDelivered++;
+                counts.windowDelivered++;
             }
             if (t >= s.measureStartNs && t < s.publishEndNs)
             {
-                histogram.recordValue(Math.min(Math.max(nowNs - t, 1), HIGHEST_TRACKABLE_NS));
+                counts.histogram.recordValue(Math.min(Math.max(nowNs - t, 1), HIGHEST_TRACKABLE_NS));
             }
         }
 
@@ -1026,11 +999,11 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
                     {
                         if (counter > expected)
                         {
-                            gaps += counter - expected;
+                            counts.gaps += counter - expected;
                         }
                         else
                         {
-                            reorders++;
+                            counts.reorders++;
                         }
                     }
                     if (counter >= expected)
@@ -1152,7 +1125,7 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
         if (wasOpen)
         {
             closedCount = closedCount + 1;
-            closedInStep++;
+            counts.closedInStep++;
         }
         else
         {
