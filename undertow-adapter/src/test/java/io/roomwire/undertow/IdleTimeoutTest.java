@@ -32,7 +32,7 @@ class IdleTimeoutTest
                 .idleTimeoutNs(TimeUnit.MILLISECONDS.toNanos(IDLE_TIMEOUT_MS))
                 .pingIntervalNs(TimeUnit.MILLISECONDS.toNanos(500)),
             new Engine.Context()
-                .presenceTimeoutNs(TimeUnit.MILLISECONDS.toNanos(1_500))
+                .presenceTimeoutNs(TimeUnit.MILLISECONDS.toNanos(2_000))
                 .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(500)));
     }
 
