@@ -2,7 +2,6 @@ package io.roomwire.engine;
 
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Interns entries by an ASCII key (room name, user id) looked up straight from a buffer, without allocating: a
@@ -22,14 +21,12 @@ final class AsciiKeyTable<E extends AsciiKeyTable.Entry<E>>
     abstract static class Entry<E>
     {
         final byte[] key;
-        final UnsafeBuffer keyBuffer;
         final long hash;
         E nextInChain;
 
         Entry(final byte[] key, final long hash)
         {
             this.key = key;
-            this.keyBuffer = new UnsafeBuffer(key);
             this.hash = hash;
         }
 

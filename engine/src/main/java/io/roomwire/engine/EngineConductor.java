@@ -60,6 +60,8 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -74,12 +76,31 @@ import java.util.concurrent.TimeUnit;
  */
 final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel.TimerHandler
 {
-    private static final int TICKS_PER_WHEEL = 1024;
+    /**
+     * Ticks of the timer wheel: 128 ticks of ~8.4 ms span ~1 s, and timers further out (liveness, room retirement) wait
+     * in their tick's slot for later turns. The wheel's memory is its ticks times the most timers one tick ever held
+     * (Agrona's wheel gives every tick the same number of slots and never shrinks), so a burst of joins that puts a
+     * hundred timers in one tick costs 128 x 128 slots here, against 1 MiB with 1,024 ticks.
+     */
+    private static final int TICKS_PER_WHEEL = 128;
     private static final int TIMER_EXPIRY_LIMIT = 1024;
     private static final int INITIAL_SLOTS = 64;
     private static final int COMMAND_BATCH = 64;
     private static final byte[] EMPTY = new byte[0];
     private static final byte[][] NO_PATTERNS = new byte[0][];
+    /**
+     * Most distinct grant lists shared between sessions (see {@link #sharedPatterns(byte[][], int)}); past it, a
+     * session keeps a list of its own.
+     */
+    static final int MAX_SHARED_PATTERN_LISTS = 4096;
+    /**
+     * Members a room needs before its presence records carry their JSON form. The form is written once so that each
+     * delivery is a copy; a small room has few deliveries to share it, and its log holds its history of joins and
+     * leaves in a quarter of the bytes without it (a room of 10 that only ever saw its members join: 640-720 bytes,
+     * against about 2 KiB with the form). Gateways encode a record without its JSON form as they deliver it, so up to
+     * {@code PRESENCE_JSON_MIN_MEMBERS - 1} encodes per event.
+     */
+    static final int PRESENCE_JSON_MIN_MEMBERS = 16;
     private static final UnsafeBuffer EMPTY_BUFFER = new UnsafeBuffer(EMPTY);
 
     private final Engine.Context ctx;
@@ -106,6 +127,11 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
     private final AsciiKeyTable<Room> rooms;
     private final AsciiKeyTable<User> users;
     private final Int2ObjectHashMap<User> userById = new Int2ObjectHashMap<>();
+    /**
+     * Grant lists by their patterns, one list per distinct content, so the sessions of a deployment share the few
+     * lists their tokens grant (ten thousand guests' {@code *} and {@code *} were 96 bytes each). Lists are immutable.
+     */
+    private final HashMap<String, byte[][]> sharedPatternLists = new HashMap<>();
     private final RateLimiter publishLimiter;
     private final RateLimiter typingLimiter;
     private final byte[][] conflatedPatterns;
@@ -147,6 +173,8 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
     private final UnsafeBuffer idView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer authorView = new UnsafeBuffer(0, 0);
+    /** Wraps the publishing user's name for the record: a view per user would cost every user 48 bytes. */
+    private final UnsafeBuffer userNameView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer recordBuffer;
     private final ExpandableArrayBuffer jsonBuffer = new ExpandableArrayBuffer(4096);
@@ -493,11 +521,9 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         final User user = internUser(authorView);
         final Session session = new Session(
             sessionId,
-            gatewayId,
-            slot,
             user,
-            joinCount == 0 ? NO_PATTERNS : java.util.Arrays.copyOf(joinPatterns, joinCount),
-            publishCount == 0 ? NO_PATTERNS : java.util.Arrays.copyOf(publishPatterns, publishCount));
+            sharedPatterns(joinPatterns, joinCount),
+            sharedPatterns(publishPatterns, publishCount));
         user.sessionCount++;
         ensureSlot(gatewayId, slot);
         sessionsByGateway[gatewayId][slot] = session;
@@ -617,11 +643,11 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         }
 
         final long startPosition = log.positionOf(fromSeq);
-        Subscription subscription = room.subscriptionOf(session.gatewayId);
+        Subscription subscription = room.subscriptionOf(session.gatewayId());
         if (null == subscription)
         {
-            subscription = new Subscription(nextSubscriptionId++, room, session.gatewayId, startPosition);
-            if (!gatewayRegistry.get(session.gatewayId).offerSubscription(subscription))
+            subscription = new Subscription(nextSubscriptionId++, room, session.gatewayId(), startPosition);
+            if (!gatewayRegistry.get(session.gatewayId()).offerSubscription(subscription))
             {
                 if (sessionsOfUser == 0)
                 {
@@ -632,7 +658,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
                 {
                     room.sessionsByUserId.put(userId, sessionsOfUser);
                 }
-                onGatewayOverrun(session.gatewayId);
+                onGatewayOverrun(session.gatewayId());
                 return;
             }
             room.addSubscription(subscription);
@@ -655,7 +681,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
                 .requestedEpoch(resumeEpoch)
                 .requestedSeq(resumeSeq)
                 .putRoom(room.key, 0, room.key.length);
-            send(session.gatewayId, ControlEvents.CONTROL, session.id, 0, 0, resyncEncoder.encodedLength());
+            send(session.gatewayId(), ControlEvents.CONTROL, session.id, 0, 0, resyncEncoder.encodedLength());
         }
 
         sendJoined(session, subscription, room, fromSeq, startPosition);
@@ -665,7 +691,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         final Session session, final Subscription subscription, final Room room, final long fromSeq, final long startPosition)
     {
         final int membersTotal = room.sessionsByUserId.size();
-        final int maxMessage = gatewayRegistry.get(session.gatewayId).maxControlMessageLength() -
+        final int maxMessage = gatewayRegistry.get(session.gatewayId()).maxControlMessageLength() -
             ControlEvents.PREFIX_LENGTH - 256;
         final int perMember = VarAsciiEncodingEncoder.lengthEncodingLength() + Identifiers.MAX_LENGTH;
         final int membersPerMessage = Math.max(1, maxMessage / perMember);
@@ -682,7 +708,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
                 members.next().putUserId(user.key, 0, user.key.length);
             }
             presenceSnapshotEncoder.putRoom(room.key, 0, room.key.length);
-            send(session.gatewayId, ControlEvents.CONTROL, session.id, 0, 0, presenceSnapshotEncoder.encodedLength());
+            send(session.gatewayId(), ControlEvents.CONTROL, session.id, 0, 0, presenceSnapshotEncoder.encodedLength());
             remaining -= membersPerMessage;
         }
 
@@ -700,7 +726,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         }
         joinedEncoder.putRoom(room.key, 0, room.key.length);
         joinedEncoder.putCorrelationId(idView, 0, idView.capacity());
-        send(session.gatewayId, ControlEvents.JOINED, session.id, subscription.id, startPosition,
+        send(session.gatewayId(), ControlEvents.JOINED, session.id, subscription.id, startPosition,
             joinedEncoder.encodedLength());
     }
 
@@ -761,7 +787,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
             room = findRoom(roomView);
             final int index = null == room ? -1 : session.indexOf(room);
             final boolean mayPublish = index >= 0 ?
-                session.mayPublish[index] : Session.isGranted(session.publishPatterns, roomView, 0, roomView.capacity());
+                session.mayPublish(index) : Session.isGranted(session.publishPatterns, roomView, 0, roomView.capacity());
             if (!mayPublish)
             {
                 error = ErrorCode.NOT_PERMITTED;
@@ -779,7 +805,8 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
             scheduleRetirement(room);
         }
 
-        final long seq = appendDeliver(room, kind, format, session.user.keyBuffer, keyView, payloadView);
+        userNameView.wrap(session.user.key);
+        final long seq = appendDeliver(room, kind, format, userNameView, keyView, payloadView);
         if (idView.capacity() > 0)
         {
             ackEncoder.wrapAndApplyHeader(controlBuffer, ControlEvents.PREFIX_LENGTH, headerEncoder)
@@ -788,7 +815,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
                 .seq(seq)
                 .putRoom(room.key, 0, room.key.length)
                 .putClientMessageId(idView, 0, idView.capacity());
-            send(session.gatewayId, ControlEvents.CONTROL, session.id, 0, 0, ackEncoder.encodedLength());
+            send(session.gatewayId(), ControlEvents.CONTROL, session.id, 0, 0, ackEncoder.encodedLength());
             counters.counter(SystemCounter.ACKS).incrementRelease();
         }
     }
@@ -909,10 +936,10 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
     private void closeSession(final Session session, final LeaveReason reason, final ErrorCode notifyCode)
     {
         // Out of its slot first, so no walk over the gateway's sessions that this close sets off meets it again.
-        sessionsByGateway[session.gatewayId][session.slot] = null;
-        final long[] liveness = livenessByGateway[session.gatewayId];
-        liveness[session.slot << 1] = 0;
-        liveness[(session.slot << 1) + 1] = 0;
+        sessionsByGateway[session.gatewayId()][session.slot()] = null;
+        final long[] liveness = livenessByGateway[session.gatewayId()];
+        liveness[session.slot() << 1] = 0;
+        liveness[(session.slot() << 1) + 1] = 0;
         counters.counter(SystemCounter.SESSIONS).setRelease(--sessionCount);
 
         for (int i = session.roomCount - 1; i >= 0; i--)
@@ -939,7 +966,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
             sessionClosedEncoder.wrapAndApplyHeader(controlBuffer, ControlEvents.PREFIX_LENGTH, headerEncoder)
                 .code(notifyCode)
                 .putReason(reasonByErrorCode[notifyCode.value()], 0, reasonByErrorCode[notifyCode.value()].length);
-            send(session.gatewayId, ControlEvents.SESSION_CLOSED, session.id, 0, 0, sessionClosedEncoder.encodedLength());
+            send(session.gatewayId(), ControlEvents.SESSION_CLOSED, session.id, 0, 0, sessionClosedEncoder.encodedLength());
         }
     }
 
@@ -1000,16 +1027,16 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
                 newLength *= 2;
             }
             sessionsByGateway[gatewayId] = null == sessions ?
-                new Session[newLength] : java.util.Arrays.copyOf(sessions, newLength);
+                new Session[newLength] : Arrays.copyOf(sessions, newLength);
             final long[] liveness = livenessByGateway[gatewayId];
             livenessByGateway[gatewayId] = null == liveness ?
-                new long[newLength * 2] : java.util.Arrays.copyOf(liveness, newLength * 2);
+                new long[newLength * 2] : Arrays.copyOf(liveness, newLength * 2);
         }
     }
 
     private long lastActivityNs(final Session session)
     {
-        return livenessByGateway[session.gatewayId][(session.slot << 1) + 1];
+        return livenessByGateway[session.gatewayId()][(session.slot() << 1) + 1];
     }
 
     /**
@@ -1024,10 +1051,10 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
     {
         final Subscription subscription = session.subscriptions[index];
         final Room room = subscription.room;
-        final Session moved = subscription.removeMember(session.memberIndexes[index]);
+        final Session moved = subscription.removeMember(session.memberIndex(index));
         if (null != moved)
         {
-            moved.memberIndexes[moved.indexOf(room)] = session.memberIndexes[index];
+            moved.memberIndex(moved.indexOf(room), session.memberIndex(index));
         }
         session.removeRoomAt(index);
         room.memberCount--;
@@ -1051,7 +1078,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
                 .lastSeq(0)
                 .putRoom(room.key, 0, room.key.length)
                 .putCorrelationId(idView, 0, reason == LeaveReason.LEFT ? idView.capacity() : 0);
-            send(session.gatewayId, ControlEvents.LEFT, session.id, subscription.id, 0, leftEncoder.encodedLength());
+            send(session.gatewayId(), ControlEvents.LEFT, session.id, subscription.id, 0, leftEncoder.encodedLength());
         }
 
         if (subscription.memberCount == 0)
@@ -1061,7 +1088,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
             {
                 subscription.state(Subscription.CLOSED);
             }
-            send(session.gatewayId, ControlEvents.SUBSCRIPTION_CLOSED, 0, subscription.id, 0, -1);
+            send(session.gatewayId(), ControlEvents.SUBSCRIPTION_CLOSED, 0, subscription.id, 0, -1);
         }
 
         if (room.memberCount == 0)
@@ -1135,7 +1162,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
             .putAuthor(author, 0, author.capacity())
             .putKey(key, 0, key.capacity())
             .putPayload(payload, 0, payload.capacity());
-        append(room, seq, MessageHeaderEncoder.ENCODED_LENGTH + deliverEncoder.encodedLength());
+        append(room, seq, MessageHeaderEncoder.ENCODED_LENGTH + deliverEncoder.encodedLength(), ctx.jsonForm());
         counters.counter(SystemCounter.PUBLISHES).incrementRelease();
 
         return seq;
@@ -1152,14 +1179,15 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
             .reason(reason)
             .putRoom(room.key, 0, room.key.length)
             .putUserId(user.key, 0, user.key.length);
-        append(room, seq, MessageHeaderEncoder.ENCODED_LENGTH + presenceEncoder.encodedLength());
+        append(room, seq, MessageHeaderEncoder.ENCODED_LENGTH + presenceEncoder.encodedLength(),
+            ctx.jsonForm() && room.memberCount >= PRESENCE_JSON_MIN_MEMBERS);
         counters.counter(SystemCounter.PRESENCE_RECORDS).incrementRelease();
     }
 
-    private void append(final Room room, final long seq, final int binaryLength)
+    private void append(final Room room, final long seq, final int binaryLength, final boolean withJson)
     {
         int jsonLength = 0;
-        if (ctx.jsonForm())
+        if (withJson)
         {
             jsonLength = Math.max(0, jsonEncoder.encode(recordBuffer, 0, binaryLength, jsonBuffer, 0));
         }
@@ -1187,7 +1215,9 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         final RoomLog log = room.log;
         while (true)
         {
-            if (log.shouldGrowForHistory(frameLength))
+            // a frame never wraps, so it needs a log at least its length (a record is at most a quarter of the
+            // history length, so the log can always grow to hold it); then history, then receivers
+            if ((!log.holds(frameLength) && log.canGrow()) || log.shouldGrowForHistory(frameLength))
             {
                 log.grow();
                 counters.counter(SystemCounter.LOG_GROWTHS).incrementRelease();
@@ -1328,6 +1358,40 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         return expired;
     }
 
+    /**
+     * @param patterns a session's grants of one permission, in the first {@code count} elements.
+     * @param count    how many.
+     * @return an immutable list of them, the same list for every session granted the same patterns while fewer than
+     * {@link #MAX_SHARED_PATTERN_LISTS} distinct lists are known.
+     */
+    private byte[][] sharedPatterns(final byte[][] patterns, final int count)
+    {
+        if (0 == count)
+        {
+            return NO_PATTERNS;
+        }
+
+        final StringBuilder key = new StringBuilder();
+        for (int i = 0; i < count; i++)
+        {
+            // each prefixed by its length, so no two lists share a key
+            key.append(patterns[i].length).append(':').append(new String(patterns[i], StandardCharsets.US_ASCII));
+        }
+        final String name = key.toString();
+        final byte[][] shared = sharedPatternLists.get(name);
+        if (null != shared)
+        {
+            return shared;
+        }
+
+        final byte[][] list = Arrays.copyOf(patterns, count);
+        if (sharedPatternLists.size() < MAX_SHARED_PATTERN_LISTS)
+        {
+            sharedPatternLists.put(name, list);
+        }
+        return list;
+    }
+
     private void scheduleLiveness(final Session session, final long deadlineNs)
     {
         session.livenessTimerId = timerWheel.scheduleTimer(deadlineNs);
@@ -1377,7 +1441,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         putIfValid(errorEncoder, room, true);
         putIfValid(errorEncoder, id, false);
         errorEncoder.putReason(reason, 0, reason.length);
-        send(session.gatewayId, ControlEvents.CONTROL, session.id, 0, 0, errorEncoder.encodedLength());
+        send(session.gatewayId(), ControlEvents.CONTROL, session.id, 0, 0, errorEncoder.encodedLength());
     }
 
     private static void putIfValid(final ErrorEncoder encoder, final DirectBuffer value, final boolean isRoom)

@@ -20,7 +20,8 @@ import java.nio.ByteBuffer;
  *   0  int32 frame length (header + binary + JSON, unaligned)
  *   4  int32 binary length, or {@link #PADDING} for a frame that only fills the end of the buffer
  *   8  the binary form: an SBE {@code Deliver} or {@code Presence} message, header included
- *   .. the JSON form of the same message (empty when the engine runs without JSON)
+ *   .. the JSON form of the same message (empty when the engine runs without JSON, and for presence records of a
+ *      room under {@code EngineConductor.PRESENCE_JSON_MIN_MEMBERS} members: readers encode those as they deliver)
  * </pre>
  * Positions are logical byte offsets that only grow; a record at position {@code p} lies at
  * {@code p & (capacity - 1)} and never wraps. The log starts small and doubles, up to the configured history length,
@@ -249,6 +250,15 @@ final class RoomLog
         final int offset = (int)head & (capacity - 1);
         final int padding = offset + aligned > capacity ? capacity - offset : 0;
         return head + padding + aligned;
+    }
+
+    /**
+     * @param frameLength unaligned frame length of a record.
+     * @return true when the log is long enough for it: a frame never wraps.
+     */
+    boolean holds(final int frameLength)
+    {
+        return BitUtil.align(frameLength, FRAME_ALIGNMENT) <= capacity;
     }
 
     /**

@@ -15,8 +15,6 @@ import io.roomwire.protocol.Identifiers;
 final class Session
 {
     final long id;
-    final int gatewayId;
-    final int slot;
     final User user;
     final byte[][] joinPatterns;
     final byte[][] publishPatterns;
@@ -25,8 +23,11 @@ final class Session
      * The session's gateway subscription of each room it is in, with its index in the subscription's members.
      */
     Subscription[] subscriptions = new Subscription[2];
-    int[] memberIndexes = new int[2];
-    boolean[] mayPublish = new boolean[2];
+    /**
+     * Per room, as {@link #subscriptions}: the index in the subscription's members shifted left one, ORed with 1 when
+     * the grants allow publishing (one array where two cost every session 24 bytes more).
+     */
+    private int[] roomStates = new int[2];
     int roomCount;
 
     long livenessTimerId = DeadlineTimerWheel.NULL_DEADLINE;
@@ -35,15 +36,11 @@ final class Session
 
     Session(
         final long id,
-        final int gatewayId,
-        final int slot,
         final User user,
         final byte[][] joinPatterns,
         final byte[][] publishPatterns)
     {
         this.id = id;
-        this.gatewayId = gatewayId;
-        this.slot = slot;
         this.user = user;
         this.joinPatterns = joinPatterns;
         this.publishPatterns = publishPatterns;
@@ -53,6 +50,22 @@ final class Session
      * @param room to find.
      * @return index of the room in {@link #subscriptions}, or -1 when the session is not in it.
      */
+    /**
+     * @return the gateway the session is connected through (its id names it).
+     */
+    int gatewayId()
+    {
+        return SessionIds.gatewayId(id);
+    }
+
+    /**
+     * @return the session's slot in its gateway's tables (its id names it).
+     */
+    int slot()
+    {
+        return SessionIds.slot(id);
+    }
+
     int indexOf(final Room room)
     {
         for (int i = 0; i < roomCount; i++)
@@ -77,12 +90,10 @@ final class Session
         {
             final int newLength = roomCount * 2;
             subscriptions = java.util.Arrays.copyOf(subscriptions, newLength);
-            memberIndexes = java.util.Arrays.copyOf(memberIndexes, newLength);
-            this.mayPublish = java.util.Arrays.copyOf(this.mayPublish, newLength);
+            roomStates = java.util.Arrays.copyOf(roomStates, newLength);
         }
         subscriptions[roomCount] = subscription;
-        memberIndexes[roomCount] = memberIndex;
-        this.mayPublish[roomCount] = mayPublish;
+        roomStates[roomCount] = memberIndex << 1 | (mayPublish ? 1 : 0);
         roomCount++;
     }
 
@@ -90,9 +101,35 @@ final class Session
     {
         final int last = --roomCount;
         subscriptions[index] = subscriptions[last];
-        memberIndexes[index] = memberIndexes[last];
-        mayPublish[index] = mayPublish[last];
+        roomStates[index] = roomStates[last];
         subscriptions[last] = null;
+    }
+
+    /**
+     * @param index of a room in {@link #subscriptions}.
+     * @return the session's index in the room subscription's members.
+     */
+    int memberIndex(final int index)
+    {
+        return roomStates[index] >>> 1;
+    }
+
+    /**
+     * @param index       of a room in {@link #subscriptions}.
+     * @param memberIndex the session's new index in the room subscription's members.
+     */
+    void memberIndex(final int index, final int memberIndex)
+    {
+        roomStates[index] = memberIndex << 1 | (roomStates[index] & 1);
+    }
+
+    /**
+     * @param index of a room in {@link #subscriptions}.
+     * @return true when the grants allow publishing to the room.
+     */
+    boolean mayPublish(final int index)
+    {
+        return (roomStates[index] & 1) != 0;
     }
 
     static boolean isGranted(final byte[][] patterns, final DirectBuffer buffer, final int offset, final int length)

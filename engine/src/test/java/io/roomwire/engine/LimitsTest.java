@@ -227,6 +227,43 @@ class LimitsTest
     }
 
     @Test
+    void shouldKeepEachSessionsGrantsWhetherTheyShareAListOrNot()
+    {
+        try (EngineHarness harness = new EngineHarness())
+        {
+            final Gateway gateway = harness.gateway();
+            final Recorder recorder = harness.recorder(gateway);
+            // the same grants twice (a shared list), then more distinct lists than are shared
+            final long first = gateway.openSession("first", new String[]{"same.*"}, new String[0]);
+            final long second = gateway.openSession("second", new String[]{"same.*"}, new String[0]);
+            final int distinct = EngineConductor.MAX_SHARED_PATTERN_LISTS + 2;
+            final long[] own = new long[distinct];
+            for (int i = 0; i < distinct; i++)
+            {
+                own[i] = gateway.openSession("u" + i, new String[]{"room-" + i}, new String[]{"room-" + i});
+                harness.drive();
+            }
+            gateway.join(first, "same.a", "ok1");
+            gateway.join(second, "same.b", "ok2");
+            gateway.join(second, "room-0", "no2");
+            harness.drive();
+            assertEquals("ok1", recorder.last(first, "joined").id);
+            assertEquals("ok2", recorder.last(second, "joined").id);
+            assertEquals("no2", recorder.last(second, "error").id);
+
+            for (final int i : new int[]{0, distinct - 2, distinct - 1})
+            {
+                gateway.join(own[i], "room-" + i, "ok");
+                gateway.join(own[i], "room-" + (i + 1), "no");
+                harness.drive();
+                assertEquals("ok", recorder.last(own[i], "joined").id, "session " + i);
+                assertEquals("no", recorder.last(own[i], "error").id, "session " + i);
+                assertEquals("NOT_PERMITTED", recorder.last(own[i], "error").code);
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseInvalidRoomsIdsAndDuplicateJoins()
     {
         try (EngineHarness harness = new EngineHarness())

@@ -45,6 +45,8 @@ final class Msg
     boolean conflated;
     int membersTotal;
     int frameLength;
+    /** A room record's JSON form as the log holds it; empty when it has none. */
+    String json = "";
     final List<String> members = new ArrayList<>();
 
     static Msg decode(final long sessionId, final DirectBuffer buffer, final int offset, final int length)

@@ -36,7 +36,8 @@ final class Recorder implements SessionHandler
         msg.frameLength = lastFrameLength;
         final byte[] json = new byte[jsonLength];
         buffer.getBytes(RoomRecords.jsonOffset(buffer, offset, length), json);
-        jsonForms.add(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+        msg.json = new String(json, java.nio.charset.StandardCharsets.UTF_8);
+        jsonForms.add(msg.json);
         return true;
     }
 
