@@ -1,10 +1,19 @@
 package io.roomwire.undertow;
 
 import org.agrona.DirectBuffer;
+import org.xnio.channels.StreamSinkChannel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * One engine session as a transport carries it: a WebSocket, an SSE stream, a long-poll session or an HTTP
  * publisher. The {@link IoLoop} of its I/O thread hands it what the engine produced for its session.
+ * <p>
+ * A transport that writes to a socket appends to the endpoint's outbound bytes, which are written with one system call
+ * per I/O-thread duty cycle however many frames were appended since the last. Their buffer is taken from the I/O
+ * thread's pool when the first byte is appended and given back once everything is written, so an idle connection holds
+ * none (and the bytes live in the endpoint rather than an object of their own, 24 bytes a connection).
  * <p>
  * Not thread safe: owned by its I/O thread.
  */
@@ -19,6 +28,8 @@ abstract class Endpoint
     /** Which twentieth of a second the I/O loop ticks this endpoint in. */
     int tickSlice;
     private long lastSessionKeepAliveNs = System.nanoTime();
+    /** Bytes waiting to be written, or null when none wait. */
+    private ByteBuffer outbound;
 
     Endpoint(final IoLoop loop)
     {
@@ -155,6 +166,116 @@ abstract class Endpoint
         {
             isDirty = true;
             loop.markDirty(this);
+        }
+    }
+
+    // ------------------------------------------------------------------ outbound bytes
+
+    /**
+     * @return bytes waiting to be written.
+     */
+    final int outboundPending()
+    {
+        return null == outbound ? 0 : outbound.position();
+    }
+
+    /**
+     * @param length bytes about to be appended.
+     * @return true when they fit within the outbound limit ({@code roomwire.http.outbound.length}).
+     */
+    final boolean hasOutboundRoomFor(final int length)
+    {
+        return outboundPending() + length <= loop.outboundLimit;
+    }
+
+    /**
+     * Make room for a number of bytes and return the buffer to append them to.
+     *
+     * @param length bytes to append.
+     * @return the buffer, positioned at the end of what waits.
+     */
+    final ByteBuffer reserveOutbound(final int length)
+    {
+        ByteBuffer buffer = outbound;
+        if (null == buffer)
+        {
+            buffer = loop.pool.acquire(length);
+            outbound = buffer;
+        }
+        else if (buffer.remaining() < length)
+        {
+            final ByteBuffer larger = loop.pool.acquire(buffer.position() + length);
+            buffer.flip();
+            larger.put(buffer);
+            loop.pool.release(buffer);
+            buffer = larger;
+            outbound = buffer;
+        }
+
+        return buffer;
+    }
+
+    /**
+     * Append bytes to what waits.
+     *
+     * @param src    holding them.
+     * @param offset of the first.
+     * @param length how many.
+     */
+    final void appendOutbound(final DirectBuffer src, final int offset, final int length)
+    {
+        final ByteBuffer target = reserveOutbound(length);
+        src.getBytes(offset, target, target.position(), length);
+        target.position(target.position() + length);
+    }
+
+    /**
+     * Append bytes to what waits.
+     *
+     * @param src bytes.
+     */
+    final void appendOutbound(final byte[] src)
+    {
+        reserveOutbound(src.length).put(src);
+    }
+
+    /**
+     * Write what waits, once.
+     *
+     * @param sink to write to.
+     * @return true when everything was written; false when some waits for the sink to become writable.
+     * @throws IOException when the connection failed.
+     */
+    final boolean writeOutbound(final StreamSinkChannel sink) throws IOException
+    {
+        final ByteBuffer buffer = outbound;
+        if (null == buffer)
+        {
+            return true;
+        }
+
+        buffer.flip();
+        sink.write(buffer);
+        if (buffer.hasRemaining())
+        {
+            buffer.compact();
+            return false;
+        }
+
+        loop.pool.release(buffer);
+        outbound = null;
+        return sink.flush();
+    }
+
+    /**
+     * Drop what waits and give the buffer back to the pool.
+     */
+    final void releaseOutbound()
+    {
+        if (null != outbound)
+        {
+            loop.pool.release(outbound);
+            outbound = null;
         }
     }
 }

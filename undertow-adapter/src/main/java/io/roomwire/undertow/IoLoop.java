@@ -68,6 +68,8 @@ final class IoLoop implements SessionHandler, Runnable
     /** Replaced when the engine overruns it (see {@link #replaceOverrunGateway()}); read it afresh on each use. */
     Gateway gateway;
     final BufferPool pool;
+    /** Most bytes that may wait for one connection ({@code roomwire.http.outbound.length}). */
+    final int outboundLimit;
     final JsonDecoder jsonDecoder;
     final JsonEncoder jsonEncoder = new JsonEncoder();
     final BinaryMessages binaryMessages = new BinaryMessages();
@@ -113,6 +115,7 @@ final class IoLoop implements SessionHandler, Runnable
         this.gateway = gateway;
         this.jsonDecoder = new JsonDecoder(config.maxMessageLength(), JsonDecoder.DEFAULT_MAX_DEPTH);
         this.pool = new BufferPool(config.bufferPoolLength());
+        this.outboundLimit = config.outboundLength();
         this.frameIntervalNs = 1_000_000_000L / config.frameRate();
         this.frameToleranceNs = frameIntervalNs * (config.frameBurst() - 1L);
         this.sbeBuffer = new UnsafeBuffer(new byte[config.maxMessageLength() + JsonDecoder.MAX_SBE_OVERHEAD + 1024]);

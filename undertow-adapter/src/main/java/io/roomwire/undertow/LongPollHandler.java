@@ -79,8 +79,8 @@ final class LongPollHandler implements HttpHandler
 
         if (null == endpoint)
         {
-            final String address = RoomwireServer.remoteAddress(exchange);
-            if (!server.acquireConnection(address))
+            final String address = server.acquireConnection(RoomwireServer.remoteAddress(exchange));
+            if (null == address)
             {
                 RoomwireServer.sendError(exchange, ErrorCode.TOO_MANY_CONNECTIONS, null);
                 return;

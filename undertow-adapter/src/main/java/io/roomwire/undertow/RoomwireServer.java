@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -54,7 +53,8 @@ public final class RoomwireServer implements AutoCloseable
     private final Engine engine;
     private final Metrics metrics = new Metrics();
     private final Authenticator authenticator;
-    private final Map<String, AtomicInteger> connectionsByAddress = new ConcurrentHashMap<>();
+    /** Connections open by client address; an entry changes only inside the map's {@code compute} for its key. */
+    private final Map<String, AddressConnections> connectionsByAddress = new ConcurrentHashMap<>();
     private final Map<XnioIoThread, IoLoop> loopByThread = new IdentityHashMap<>();
     private final Undertow undertow;
     private final ResourceHandler resources;
@@ -367,28 +367,38 @@ public final class RoomwireServer implements AutoCloseable
      * Count a connection from an address against the per-IP limit.
      *
      * @param address of the client.
-     * @return true when under the limit (and counted), false when at it.
+     * @return the address as the server keeps it while connections from it are open (one string shared by all of
+     * them, which the endpoint hands back to {@link #releaseConnection(String)}), or null when at the limit.
      */
-    boolean acquireConnection(final String address)
+    String acquireConnection(final String address)
     {
-        final AtomicInteger count = connectionsByAddress.computeIfAbsent(address, (a) -> new AtomicInteger());
-        if (count.incrementAndGet() > config.maxConnectionsPerIp())
+        final int limit = config.maxConnectionsPerIp();
+        final AddressConnections[] admitted = new AddressConnections[1];
+        connectionsByAddress.compute(address, (key, existing) ->
         {
-            releaseConnection(address);
+            final AddressConnections entry = null == existing ? new AddressConnections(key) : existing;
+            if (entry.count < limit)
+            {
+                entry.count++;
+                admitted[0] = entry;
+            }
+            return 0 == entry.count ? null : entry;
+        });
+        if (null == admitted[0])
+        {
             metrics.limitHit("connections_per_ip");
-            return false;
+            return null;
         }
 
-        return true;
+        return admitted[0].address;
     }
 
+    /**
+     * @param address as {@link #acquireConnection(String)} returned it.
+     */
     void releaseConnection(final String address)
     {
-        final AtomicInteger count = connectionsByAddress.get(address);
-        if (null != count && count.decrementAndGet() <= 0)
-        {
-            connectionsByAddress.remove(address, count);
-        }
+        connectionsByAddress.computeIfPresent(address, (key, entry) -> --entry.count <= 0 ? null : entry);
     }
 
     /**
@@ -536,5 +546,21 @@ public final class RoomwireServer implements AutoCloseable
         exchange.getResponseHeaders().put(ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         sendText(exchange, StatusCodes.OK, "application/json", "{\"user\":\"" + user + "\",\"token\":\"" + token + "\"}");
         LOGGER.fine(() -> "issued a dev token for " + user);
+    }
+
+    /**
+     * The connections open from one address: their count for the per-IP limit, and the address string they share.
+     * <p>
+     * Guarded by {@code connectionsByAddress}: read and written only inside its {@code compute} for the address.
+     */
+    private static final class AddressConnections
+    {
+        final String address;
+        int count;
+
+        AddressConnections(final String address)
+        {
+            this.address = address;
+        }
     }
 }

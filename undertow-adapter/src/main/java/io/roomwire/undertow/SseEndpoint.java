@@ -40,7 +40,6 @@ final class SseEndpoint extends Endpoint
 
     private final HttpServerExchange exchange;
     private final String remoteAddress;
-    private final Outbound outbound;
     private final ExpandableArrayBuffer prefix = new ExpandableArrayBuffer(128);
     private StreamSinkChannel sink;
     private long lastWriteNs;
@@ -55,7 +54,6 @@ final class SseEndpoint extends Endpoint
         this.sessionId = sessionId;
         this.isSessionOpen = true;
         this.remoteAddress = remoteAddress;
-        this.outbound = new Outbound(loop.pool, loop.config.outboundLength());
         final long nowNs = System.nanoTime();
         this.lastWriteNs = nowNs;
         this.lastKeepAliveNs = nowNs;
@@ -79,7 +77,7 @@ final class SseEndpoint extends Endpoint
             channel.suspendWrites();
             flush();
         });
-        outbound.append(("retry: " + TimeUnit.NANOSECONDS.toMillis(loop.config.sseRetryNs()) + "\n\n")
+        appendOutbound(("retry: " + TimeUnit.NANOSECONDS.toMillis(loop.config.sseRetryNs()) + "\n\n")
             .getBytes(StandardCharsets.US_ASCII));
         markDirty();
         loop.schedule();
@@ -153,7 +151,7 @@ final class SseEndpoint extends Endpoint
         p += prefix.putLongAscii(p, buffer.getLong(offset + Requests.SEQ_OFFSET));
         p = put(p, DATA);
 
-        if (!outbound.hasRoomFor(p + jsonLength + END.length))
+        if (!hasOutboundRoomFor(p + jsonLength + END.length))
         {
             return holdBack();
         }
@@ -170,7 +168,7 @@ final class SseEndpoint extends Endpoint
     private void append(final int prefixLength, final DirectBuffer json, final int jsonOffset, final int jsonLength)
     {
         final int lineBreaks = lineBreaks(json, jsonOffset, jsonLength);
-        final ByteBuffer target = outbound.reserve(
+        final ByteBuffer target = reserveOutbound(
             prefixLength + jsonLength + lineBreaks * (DATA.length - 1) + END.length);
         prefix.getBytes(0, target, target.position(), prefixLength);
         target.position(target.position() + prefixLength);
@@ -231,10 +229,10 @@ final class SseEndpoint extends Endpoint
 
         try
         {
-            final int before = outbound.pending();
-            final boolean isDone = outbound.writeTo(sink);
-            loop.server.metrics().bytesOut(before - outbound.pending());
-            onDrained(before, outbound.pending());
+            final int before = outboundPending();
+            final boolean isDone = writeOutbound(sink);
+            loop.server.metrics().bytesOut(before - outboundPending());
+            onDrained(before, outboundPending());
             if (before > 0)
             {
                 lastWriteNs = System.nanoTime();
@@ -264,7 +262,7 @@ final class SseEndpoint extends Endpoint
         if (nowNs - lastKeepAliveNs >= loop.config.sseKeepAliveNs())
         {
             lastKeepAliveNs = nowNs;
-            outbound.append(KEEP_ALIVE);
+            appendOutbound(KEEP_ALIVE);
             markDirty();
         }
         if (nowNs - lastWriteNs < loop.config.idleTimeoutNs())
@@ -279,7 +277,7 @@ final class SseEndpoint extends Endpoint
             "\"code\":\"shutting_down\",\"reason\":\"node is shutting down\"}}\n\n").getBytes(StandardCharsets.US_ASCII);
         if (!isEnding)
         {
-            outbound.append(event);
+            appendOutbound(event);
         }
         end();
         flush();
@@ -333,7 +331,7 @@ final class SseEndpoint extends Endpoint
         {
             isClosed = true;
             endSession(LeaveReason.DISCONNECTED);
-            outbound.release();
+            releaseOutbound();
             loop.server.releaseConnection(remoteAddress);
         }
     }

@@ -46,8 +46,8 @@ final class SseHandler implements HttpHandler
             resume = new long[]{ 0, 0 };
         }
 
-        final String address = RoomwireServer.remoteAddress(exchange);
-        if (!server.acquireConnection(address))
+        final String address = server.acquireConnection(RoomwireServer.remoteAddress(exchange));
+        if (null == address)
         {
             RoomwireServer.sendError(exchange, ErrorCode.TOO_MANY_CONNECTIONS, null);
             return;

@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Inbound frames are read into the I/O thread's shared read buffer and parsed in place; only the bytes of a frame cut
  * by the end of a read are kept, per connection, until the rest arrives. Outbound, each record's JSON (or binary) form
- * is copied from the room's log with its frame header into the connection's {@link Outbound}; when that holds more
- * than its limit, delivery waits in the log (the engine cuts the session loose if it falls behind its budget, and the
+ * is copied from the room's log with its frame header into the endpoint's outbound bytes; when those are more
+ * than the limit, delivery waits in the log (the engine cuts the session loose if it falls behind its budget, and the
  * connection is closed with {@code 4040 lagging}).
  * <p>
  * Not thread safe: owned by the connection's I/O thread.
@@ -46,7 +46,6 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
     private final boolean isBinary;
     private final byte[] defaultRoom;
     private final String remoteAddress;
-    private final Outbound outbound;
 
     private ByteBuffer pendingIn;
     private ExpandableArrayBuffer fragments;
@@ -72,7 +71,6 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
         this.isBinary = isBinary;
         this.defaultRoom = defaultRoom;
         this.remoteAddress = remoteAddress;
-        this.outbound = new Outbound(loop.pool, loop.config.outboundLength());
         final long nowNs = System.nanoTime();
         this.lastInboundNs = nowNs;
         this.lastPingNs = nowNs;
@@ -340,7 +338,7 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
                 {
                     break;
                 }
-                final ByteBuffer target = outbound.reserve(2 + length);
+                final ByteBuffer target = reserveOutbound(2 + length);
                 WebSocketFrames.putHeader(target, WebSocketFrames.OPCODE_PONG, length);
                 for (int i = 0; i < length; i++)
                 {
@@ -527,7 +525,7 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
             final ErrorCode code = ErrorCode.get(buffer.getShort(codeOffset) & 0xFFFF);
             closeWith(ErrorCodes.closeCode(code), ErrorCodes.jsonName(code));
         }
-        else if (outbound.pending() > 2 * loop.config.outboundLength())
+        else if (outboundPending() > 2 * loop.config.outboundLength())
         {
             loop.server.metrics().laggingClose();
             closeWith(ErrorCodes.closeCode(ErrorCode.LAGGING), ErrorCodes.jsonName(ErrorCode.LAGGING));
@@ -558,7 +556,7 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
             }
         }
 
-        if (!outbound.hasRoomFor(WebSocketFrames.headerLength(formLength) + formLength))
+        if (!hasOutboundRoomFor(WebSocketFrames.headerLength(formLength) + formLength))
         {
             return holdBack();
         }
@@ -568,7 +566,7 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
 
     private void appendFrame(final int opcode, final DirectBuffer src, final int offset, final int length)
     {
-        final ByteBuffer target = outbound.reserve(WebSocketFrames.headerLength(length) + length);
+        final ByteBuffer target = reserveOutbound(WebSocketFrames.headerLength(length) + length);
         WebSocketFrames.putHeader(target, opcode, length);
         src.getBytes(offset, target, target.position(), length);
         target.position(target.position() + length);
@@ -584,10 +582,10 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
 
         try
         {
-            final int before = outbound.pending();
-            final boolean isDone = outbound.writeTo(sink);
-            loop.server.metrics().bytesOut(before - outbound.pending());
-            onDrained(before, outbound.pending());
+            final int before = outboundPending();
+            final boolean isDone = writeOutbound(sink);
+            loop.server.metrics().bytesOut(before - outboundPending());
+            onDrained(before, outboundPending());
             if (!isDone)
             {
                 sink.resumeWrites();
@@ -629,7 +627,7 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
         {
             // only a quiet connection is pinged: a frame received is as good a sign of life as a pong
             lastPingNs = nowNs;
-            WebSocketFrames.putHeader(outbound.reserve(2), WebSocketFrames.OPCODE_PING, 0);
+            WebSocketFrames.putHeader(reserveOutbound(2), WebSocketFrames.OPCODE_PING, 0);
             markDirty();
         }
         keepSessionAlive(nowNs);
@@ -663,7 +661,7 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
         loop.server.metrics().closeCode(code);
 
         final byte[] payload = WebSocketFrames.closePayload(code, reason);
-        final ByteBuffer target = outbound.reserve(2 + payload.length);
+        final ByteBuffer target = reserveOutbound(2 + payload.length);
         WebSocketFrames.putHeader(target, WebSocketFrames.OPCODE_CLOSE, payload.length);
         target.put(payload);
         markDirty();
@@ -702,7 +700,7 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
         {
             isClosed = true;
             endSession(LeaveReason.DISCONNECTED);
-            outbound.release();
+            releaseOutbound();
             pendingIn = null;
             fragments = null;
             loop.server.releaseConnection(remoteAddress);

@@ -80,8 +80,8 @@ final class WebSocketHandler implements HttpHandler
             RoomwireServer.sendError(exchange, ErrorCode.SHUTTING_DOWN, null);
             return;
         }
-        final String address = RoomwireServer.remoteAddress(exchange);
-        if (!server.acquireConnection(address))
+        final String address = server.acquireConnection(RoomwireServer.remoteAddress(exchange));
+        if (null == address)
         {
             RoomwireServer.sendError(exchange, ErrorCode.TOO_MANY_CONNECTIONS, null);
             return;
