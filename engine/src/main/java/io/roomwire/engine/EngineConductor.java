@@ -1164,8 +1164,9 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
             .putAuthor(author, 0, author.capacity())
             .putKey(key, 0, key.capacity())
             .putPayload(payload, 0, payload.capacity());
-        append(room, seq, MessageHeaderEncoder.ENCODED_LENGTH + deliverEncoder.encodedLength(), ctx.jsonForm());
+        // counted before the append publishes the record, so whoever sees it delivered sees it counted
         counters.counter(SystemCounter.PUBLISHES).incrementRelease();
+        append(room, seq, MessageHeaderEncoder.ENCODED_LENGTH + deliverEncoder.encodedLength(), ctx.jsonForm());
 
         return seq;
     }
@@ -1181,9 +1182,9 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
             .reason(reason)
             .putRoom(room.key, 0, room.key.length)
             .putUserId(user.key, 0, user.key.length);
+        counters.counter(SystemCounter.PRESENCE_RECORDS).incrementRelease();
         append(room, seq, MessageHeaderEncoder.ENCODED_LENGTH + presenceEncoder.encodedLength(),
             ctx.jsonForm() && room.memberCount >= PRESENCE_JSON_MIN_MEMBERS);
-        counters.counter(SystemCounter.PRESENCE_RECORDS).incrementRelease();
     }
 
     private void append(final Room room, final long seq, final int binaryLength, final boolean withJson)
