@@ -105,6 +105,22 @@ public final class Gateway implements AutoCloseable
 
     static final int COMMAND_PREFIX_LENGTH = 8;
 
+    /**
+     * The slot a session id names: among the sessions open on one gateway, each has its own slot, and slots are dense
+     * (a gateway reuses freed slots before taking new ones), so a table indexed by slot holds a gateway's sessions in
+     * about as many entries as it has sessions open at its busiest. A closed session's slot may be taken by a later
+     * session with another id: compare ids.
+     * <p>
+     * May be called from any thread.
+     *
+     * @param sessionId an id {@link #openSession(CharSequence, String[], String[])} returned.
+     * @return its slot, from 0.
+     */
+    public static int sessionSlot(final long sessionId)
+    {
+        return SessionIds.slot(sessionId);
+    }
+
     private static final java.lang.invoke.VarHandle SIGNALLED;
 
     static
