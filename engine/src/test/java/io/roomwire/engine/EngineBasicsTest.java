@@ -66,9 +66,9 @@ class EngineBasicsTest
             assertEquals(3, records.get(0).seq);
             assertEquals(EngineHarness.START_MS, records.get(0).timestamp);
         }
-        assertTrue(recorder.jsonForms.contains(
+        assertTrue(recorder.jsonForms().contains(
             "{\"type\":\"text\",\"room\":\"general\",\"epoch\":" + joinedAlice.epoch + ",\"seq\":3," +
             "\"data\":{\"content\":\"Hello\",\"author\":\"alice\"},\"timestamp\":" + EngineHarness.START_MS + "}"),
-            () -> recorder.jsonForms.toString());
+            () -> recorder.jsonForms().toString());
     }
 }

@@ -47,6 +47,8 @@ final class Msg
     int frameLength;
     /** A room record's JSON form as the log holds it; empty when it has none. */
     String json = "";
+    /** A room record's binary form as the log holds it; null for a control message. */
+    byte[] binary;
     final List<String> members = new ArrayList<>();
 
     static Msg decode(final long sessionId, final DirectBuffer buffer, final int offset, final int length)

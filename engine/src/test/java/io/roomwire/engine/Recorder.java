@@ -15,7 +15,6 @@ final class Recorder implements SessionHandler
 {
     final List<Msg> messages = new ArrayList<>();
     final Set<Long> blocked = new HashSet<>();
-    final List<String> jsonForms = new ArrayList<>();
     int lastFrameLength;
 
     public void onControl(final long sessionId, final DirectBuffer buffer, final int offset, final int length)
@@ -37,8 +36,17 @@ final class Recorder implements SessionHandler
         final byte[] json = new byte[jsonLength];
         buffer.getBytes(RoomRecords.jsonOffset(buffer, offset, length), json);
         msg.json = new String(json, java.nio.charset.StandardCharsets.UTF_8);
-        jsonForms.add(msg.json);
+        msg.binary = new byte[length];
+        buffer.getBytes(offset, msg.binary);
         return true;
+    }
+
+    /**
+     * @return the JSON forms of every room record received, in arrival order (empty for a record without one).
+     */
+    List<String> jsonForms()
+    {
+        return messages.stream().filter((m) -> null != m.binary).map((m) -> m.json).collect(Collectors.toList());
     }
 
     List<Msg> of(final long sessionId)
@@ -72,6 +80,5 @@ final class Recorder implements SessionHandler
     void clear()
     {
         messages.clear();
-        jsonForms.clear();
     }
 }
