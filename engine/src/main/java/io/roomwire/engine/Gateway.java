@@ -253,6 +253,17 @@ public final class Gateway implements AutoCloseable
         return sessionCount;
     }
 
+    /**
+     * How full the engine's inbound ring is, shared by every gateway: an I/O thread that reads sockets in larger
+     * batches checks it so that a batch cannot fill the ring and have commands refused.
+     *
+     * @return fraction of the inbound ring's capacity taken by commands the conductor has not read yet, 0 to 1.
+     */
+    public double inboundRingFill()
+    {
+        return inboundRing.size() / (double)inboundRing.capacity();
+    }
+
     // ------------------------------------------------------------------ commands
 
     /**

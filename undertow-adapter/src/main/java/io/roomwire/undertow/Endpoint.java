@@ -196,6 +196,7 @@ abstract class Endpoint
      */
     final ByteBuffer reserveOutbound(final int length)
     {
+        loop.unflushedBytes += length;
         ByteBuffer buffer = outbound;
         if (null == buffer)
         {
@@ -256,6 +257,7 @@ abstract class Endpoint
 
         buffer.flip();
         sink.write(buffer);
+        loop.server.metrics().socketWrite();
         if (buffer.hasRemaining())
         {
             buffer.compact();

@@ -41,10 +41,32 @@ final class IoLoop implements SessionHandler, Runnable
     /** Longest gap between engine duty cycles when the engine runs on the I/O thread and nothing else wakes it. */
     private static final long ENGINE_INTERVAL_MS = 1;
     /**
-     * One round (poll, then one write per connection with bytes) per run: sockets are read between rounds, so a
-     * publish waits at most one round before it reaches the engine.
+     * One round (engine duty cycle, gateway poll) per run, the run rescheduled while there is work: XNIO runs every
+     * task queued, its own timers included, before it selects again, so a drain does not read sockets, but ticks and
+     * handlers' tasks run between its rounds.
      */
     private static final int ROUNDS_PER_RUN = 1;
+    /**
+     * Socket reads since the last run that count as a full select: NIO's epoll selector hands over at most 1,024
+     * ready keys per select, so a batch of about that many means more sockets are probably ready.
+     */
+    private static final int FULL_SELECT_READS = 1000;
+    /** Most full selects in a row that put a drain off: at most about 8,000 sockets are read before it starts. */
+    private static final int MAX_READ_DEFERRALS = 8;
+    /** A drain is not put off while the engine's inbound ring is fuller than this. */
+    private static final double MAX_RING_FILL_TO_DEFER = 0.25;
+    /** Longest a put-off drain waits for the select it was put off for. */
+    private static final long READ_DEFERRAL_WAIT_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * Bytes waiting per connection to be written, on average over the connections with any, at which a drain writes
+     * before it is done: a system call costs about as much as copying a few kilobytes, so past that, waiting for more
+     * saves little and delays the first of them.
+     */
+    private static final int FLUSH_BYTES_PER_CONNECTION = 4 * 1024;
+    /** Bytes appended since the last write at which a drain writes before it is done, however few per connection. */
+    private static final int MAX_UNFLUSHED_BYTES = 32 * 1024 * 1024;
+    /** Rounds after which a drain writes before it is done. */
+    private static final int MAX_ROUNDS_BETWEEN_FLUSHES = 64;
     /**
      * Every endpoint is ticked (idle timeout, ping, keep-alive) once a second, a slice of them every
      * {@code 1 s / TICK_SLICES}: ten thousand connections opened in the same second would otherwise come due in the
@@ -111,6 +133,14 @@ final class IoLoop implements SessionHandler, Runnable
     private Runnable onShutdown;
     private boolean isClosing;
     private AgentInvoker engineInvoker;
+    private final Runnable scheduleTask = this::schedule;
+    /** Socket reads since the last run, counted by the endpoints. */
+    int socketReads;
+    /** Bytes appended to endpoints' outbound buffers since the last write of the dirty endpoints. */
+    long unflushedBytes;
+    private int roundsSinceFlush;
+    private int readDeferrals;
+    private long deferredAtNs;
 
     IoLoop(final RoomwireServer server, final XnioIoThread thread, final Gateway gateway)
     {
@@ -253,6 +283,11 @@ final class IoLoop implements SessionHandler, Runnable
             return;
         }
 
+        if (deferForReads())
+        {
+            return;
+        }
+
         int workCount = 0;
         isInDutyCycle = true;
         try
@@ -260,7 +295,13 @@ final class IoLoop implements SessionHandler, Runnable
             for (int round = 0; round < ROUNDS_PER_RUN; round++)
             {
                 workCount = pollOnce();
-                flushDirty();
+                // a connection is written once per drain, not once per round: under load a drain takes many rounds
+                // (the engine reads a bounded number of commands per duty cycle), and a connection gets records in
+                // several of them
+                if (0 == workCount || isWorthFlushing())
+                {
+                    flushDirty();
+                }
                 if (0 == workCount)
                 {
                     break;
@@ -280,6 +321,48 @@ final class IoLoop implements SessionHandler, Runnable
         {
             completeShutdown();
         }
+    }
+
+    /**
+     * Put a drain off for one more select when the last select was full. Under a load of many sockets each sending a
+     * little, a select brings at most 1,024 of them; a drain after each, taking all its rounds before XNIO selects
+     * again, let the other ready sockets wait in the kernel through several drains (seconds at 10,000 connections)
+     * and their messages pile up. Reading all that is ready first keeps a socket's wait to about one drain, and gives
+     * that drain more records per connection to write with one system call.
+     * <p>
+     * Bounded: {@link #MAX_READ_DEFERRALS} selects in a row at most, and never while the inbound ring is a quarter
+     * full, on shutdown or with the gateway closing. A select that finds nothing ready blocks: the engine's interval
+     * (engine on this thread) or a timer set here runs the drain a millisecond later at most.
+     *
+     * @return true when the drain is put off.
+     */
+    private boolean deferForReads()
+    {
+        final int reads = socketReads;
+        socketReads = 0;
+        if (readDeferrals > 0)
+        {
+            if (0 == reads && System.nanoTime() - deferredAtNs < READ_DEFERRAL_WAIT_NS)
+            {
+                // a timer ran before the select the drain waits for
+                return true;
+            }
+        }
+
+        if (reads >= FULL_SELECT_READS && readDeferrals < MAX_READ_DEFERRALS && !isClosing && null == onShutdown &&
+            gateway.inboundRingFill() < MAX_RING_FILL_TO_DEFER)
+        {
+            readDeferrals++;
+            deferredAtNs = System.nanoTime();
+            if (null == engineInvoker)
+            {
+                thread.executeAfter(scheduleTask, 1, TimeUnit.MILLISECONDS);
+            }
+            return true;
+        }
+
+        readDeferrals = 0;
+        return false;
     }
 
     /**
@@ -446,8 +529,17 @@ final class IoLoop implements SessionHandler, Runnable
         }
     }
 
+    private boolean isWorthFlushing()
+    {
+        final long bytes = unflushedBytes;
+        return bytes >= (long)FLUSH_BYTES_PER_CONNECTION * dirtyCount || bytes >= MAX_UNFLUSHED_BYTES ||
+            ++roundsSinceFlush >= MAX_ROUNDS_BETWEEN_FLUSHES;
+    }
+
     private void flushDirty()
     {
+        unflushedBytes = 0;
+        roundsSinceFlush = 0;
         for (int i = 0; i < dirtyCount; i++)
         {
             final Endpoint endpoint = dirty[i];

@@ -28,6 +28,7 @@ final class Metrics
     private final Map<String, LongAdder> opened = new ConcurrentHashMap<>();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder socketWrites = new LongAdder();
     private final LongAdder laggingCloses = new LongAdder();
     private final LongAdder endpointErrors = new LongAdder();
     private final Map<Integer, LongAdder> closeCodes = new ConcurrentHashMap<>();
@@ -78,6 +79,11 @@ final class Metrics
     void bytesOut(final long bytes)
     {
         bytesOut.add(bytes);
+    }
+
+    void socketWrite()
+    {
+        socketWrites.increment();
     }
 
     void laggingClose()
@@ -148,6 +154,8 @@ final class Metrics
         }
         metric(out, "roomwire_bytes_received_total", "counter", "bytes read from clients", bytesIn.sum());
         metric(out, "roomwire_bytes_sent_total", "counter", "bytes written to clients", bytesOut.sum());
+        metric(out, "roomwire_socket_writes_total", "counter", "system calls writing to clients (many records each under load)",
+            socketWrites.sum());
         metric(out, "roomwire_lagging_disconnects_total", "counter", "connections closed because they lagged",
             laggingCloses.sum());
         metric(out, "roomwire_endpoint_errors_total", "counter", "connections closed after an unexpected error",

@@ -175,6 +175,7 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
                 }
                 if (read > 0)
                 {
+                    loop.socketReads++;
                     loop.server.metrics().bytesIn(read);
                 }
 

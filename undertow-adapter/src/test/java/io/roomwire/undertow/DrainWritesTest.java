@@ -1,0 +1,122 @@
+package io.roomwire.undertow;
+
+import io.roomwire.engine.Engine;
+import io.roomwire.engine.Gateway;
+import io.roomwire.protocol.codec.MessageKind;
+import io.roomwire.protocol.codec.PayloadFormat;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A connection is written once per drain of its I/O thread, not once per engine duty cycle: with many small rooms
+ * under load a drain takes many duty cycles (the engine reads a bounded number of commands in each) and a connection
+ * gets a record in several of them, which per-cycle writes sent with one system call each.
+ */
+@Timeout(30)
+class DrainWritesTest
+{
+    private static final int ROOMS = 10;
+    private static final int MEMBERS = 2;
+    private static final int PUBLISHES_PER_ROOM = 6;
+    private static final int COMMAND_LIMIT = 8;
+    private static RoomwireServer server;
+
+    @BeforeAll
+    static void start()
+    {
+        server = RoomwireServer.start(
+            new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(1).engineOnIoThread(true),
+            new Engine.Context().commandLimit(COMMAND_LIMIT));
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        server.close();
+    }
+
+    @Test
+    void shouldWriteEachConnectionOnceForRecordsOfManyDutyCyclesInOneDrain() throws Exception
+    {
+        final List<RawWs> members = new ArrayList<>();
+        try
+        {
+            for (int room = 0; room < ROOMS; room++)
+            {
+                for (int member = 0; member < MEMBERS; member++)
+                {
+                    final RawWs ws = RawWs.connect(server.port(), "/ws/drain-" + room, 64 * 1024);
+                    ws.awaitType("join", true);
+                    members.add(ws);
+                }
+            }
+            Thread.sleep(300); // the members' presence records are written
+            final long writesBefore = socketWrites();
+
+            // round-robin over the rooms, so each member's records are spread over several duty cycles of
+            // COMMAND_LIMIT commands: written per duty cycle, that is about four writes per member
+            final Gateway publisher = server.engine().newGateway();
+            for (int i = 0; i < ROOMS * PUBLISHES_PER_ROOM; i++)
+            {
+                final byte[] body = ("{\"drain\":" + i + "}").getBytes(StandardCharsets.US_ASCII);
+                while (publisher.serverPublish("drain-" + (i % ROOMS), MessageKind.TEXT, PayloadFormat.JSON, "feed",
+                    null, new UnsafeBuffer(body), 0, body.length) < 0)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+
+            for (final RawWs ws : members)
+            {
+                int received = 0;
+                while (received < PUBLISHES_PER_ROOM)
+                {
+                    final RawWs.Frame frame = ws.read();
+                    if (frame.opcode() == RawWs.TEXT && frame.text().contains("\"drain\""))
+                    {
+                        received++;
+                    }
+                }
+                assertEquals(PUBLISHES_PER_ROOM, received);
+            }
+            publisher.close();
+
+            final long writes = socketWrites() - writesBefore;
+            // one drain: one write per member; the publishes may straddle two drains if the engine's duty cycle ran
+            // while they were being offered, so up to two
+            assertTrue(writes >= members.size() && writes <= 2L * members.size(),
+                writes + " writes for " + members.size() + " members");
+        }
+        finally
+        {
+            for (final RawWs ws : members)
+            {
+                ws.close();
+            }
+        }
+    }
+
+    private static long socketWrites() throws Exception
+    {
+        final HttpResponse<String> response = Http.get(server, "/metrics");
+        for (final String line : response.body().split("\n"))
+        {
+            if (line.startsWith("roomwire_socket_writes_total "))
+            {
+                return (long)Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no roomwire_socket_writes_total in /metrics");
+    }
+}
