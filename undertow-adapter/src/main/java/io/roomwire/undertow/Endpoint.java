@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  * publisher. The {@link IoLoop} of its I/O thread hands it what the engine produced for its session.
  * <p>
  * A transport that writes to a socket appends to the endpoint's outbound bytes, which are written with one system call
- * per I/O-thread duty cycle however many frames were appended since the last. Their buffer is taken from the I/O
+ * per drain of the I/O thread's loop however many frames were appended since the last. Their buffer is taken from the I/O
  * thread's pool when the first byte is appended and given back once everything is written, so an idle connection holds
  * none (and the bytes live in the endpoint rather than an object of their own, 24 bytes a connection).
  * <p>

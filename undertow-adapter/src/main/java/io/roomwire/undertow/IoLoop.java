@@ -29,8 +29,10 @@ import java.util.logging.Logger;
  * each connection once.
  * <p>
  * The conductor signals the gateway when it produces something for it; the signal schedules {@link #run()} on the I/O
- * thread, which polls until nothing is left (yielding to socket events every few rounds), so an idle node does no
- * work and a busy one writes every connection once per round however many records it got.
+ * thread, which drains: it polls, one round per XNIO task, until nothing is left, and then writes every connection
+ * that got something once however many records it got (earlier when enough bytes wait). An idle node does no work.
+ * XNIO selects only once no task is queued, so a drain reads no sockets; after a select full of reads the drain is put
+ * off for another select, so that every ready socket is read first.
  * <p>
  * Not thread safe: everything runs on {@link #thread()}, except {@link #run()} being scheduled by the conductor.
  */
