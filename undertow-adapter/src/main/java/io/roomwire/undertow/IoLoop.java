@@ -342,13 +342,10 @@ final class IoLoop implements SessionHandler, Runnable
     {
         final int reads = socketReads;
         socketReads = 0;
-        if (readDeferrals > 0)
+        if (readDeferrals > 0 && 0 == reads && System.nanoTime() - deferredAtNs < READ_DEFERRAL_WAIT_NS)
         {
-            if (0 == reads && System.nanoTime() - deferredAtNs < READ_DEFERRAL_WAIT_NS)
-            {
-                // a timer ran before the select the drain waits for
-                return true;
-            }
+            // a timer ran before the select the drain waits for
+            return true;
         }
 
         if (reads >= FULL_SELECT_READS && readDeferrals < MAX_READ_DEFERRALS && !isClosing && null == onShutdown &&

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +61,7 @@ class DrainWritesTest
                 }
             }
             Thread.sleep(300); // the members' presence records are written
-            final long writesBefore = socketWrites();
+            final long writesBefore = Http.metric(server, "roomwire_socket_writes_total");
 
             // round-robin over the rooms, so each member's records are spread over several duty cycles of
             // COMMAND_LIMIT commands: written per duty cycle, that is about four writes per member
@@ -92,7 +91,7 @@ class DrainWritesTest
             }
             publisher.close();
 
-            final long writes = socketWrites() - writesBefore;
+            final long writes = Http.metric(server, "roomwire_socket_writes_total") - writesBefore;
             // one drain: one write per member; the publishes may straddle two drains if the engine's duty cycle ran
             // while they were being offered, so up to two
             assertTrue(writes >= members.size() && writes <= 2L * members.size(),
@@ -105,18 +104,5 @@ class DrainWritesTest
                 ws.close();
             }
         }
-    }
-
-    private static long socketWrites() throws Exception
-    {
-        final HttpResponse<String> response = Http.get(server, "/metrics");
-        for (final String line : response.body().split("\n"))
-        {
-            if (line.startsWith("roomwire_socket_writes_total "))
-            {
-                return (long)Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-            }
-        }
-        throw new AssertionError("no roomwire_socket_writes_total in /metrics");
     }
 }

@@ -54,6 +54,23 @@ final class Http
         return CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * @param server to ask.
+     * @param series a metric without labels, as {@code /metrics} names it.
+     * @return its value now.
+     */
+    static long metric(final RoomwireServer server, final String series) throws IOException, InterruptedException
+    {
+        for (final String line : get(server, "/metrics").body().split("\n"))
+        {
+            if (line.startsWith(series + " "))
+            {
+                return (long)Double.parseDouble(line.substring(series.length() + 1));
+            }
+        }
+        throw new AssertionError("no " + series + " in /metrics");
+    }
+
     static HttpResponse<String> post(
         final RoomwireServer server, final String target, final String body, final String... headers)
         throws IOException, InterruptedException

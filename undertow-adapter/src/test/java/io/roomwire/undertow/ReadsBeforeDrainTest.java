@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.lang.management.ManagementFactory;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -65,7 +64,7 @@ class ReadsBeforeDrainTest
                 members.add(ws);
             }
             Thread.sleep(500); // the members' presence records are written
-            final long writesBefore = socketWrites();
+            final long writesBefore = Http.metric(server, "roomwire_socket_writes_total");
 
             // hold the I/O thread while every member publishes, so that all of it is ready at the next select
             final IoLoop loop = server.loops().get(0);
@@ -104,7 +103,7 @@ class ReadsBeforeDrainTest
                 }
             }
 
-            assertEquals(MEMBERS, socketWrites() - writesBefore, "one write per member");
+            assertEquals(MEMBERS, Http.metric(server, "roomwire_socket_writes_total") - writesBefore, "one write per member");
         }
         finally
         {
@@ -113,18 +112,5 @@ class ReadsBeforeDrainTest
                 ws.close();
             }
         }
-    }
-
-    private static long socketWrites() throws Exception
-    {
-        final HttpResponse<String> response = Http.get(server, "/metrics");
-        for (final String line : response.body().split("\n"))
-        {
-            if (line.startsWith("roomwire_socket_writes_total "))
-            {
-                return (long)Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-            }
-        }
-        throw new AssertionError("no roomwire_socket_writes_total in /metrics");
     }
 }
