@@ -15,7 +15,8 @@
 #   idle    10,000 idle connections (1,000 rooms of 10): RSS per connection, and live heap per connection (class
 #           histograms before and during) for the JVM servers
 #   sse     the fan-out over Server-Sent Events: 1,000 SSE subscribers, 1 WebSocket publisher (Roomwire only)
-# Servers: roomwire (this repository's server; roomwire-io: the same with the engine on its I/O thread), naive (the
+# Servers: roomwire (this repository's server with its defaults: pinned to one core, it runs the engine on its I/O
+# thread; roomwire-thread: the same with the engine on a thread of its own), naive (the
 # seed's design on Undertow), bun (uWebSockets pub/sub),
 # node-ws (Node.js ws), socketio (Socket.IO 4), fastapi (the seed's FastAPI server). Peers are installed by
 # benchmarks/peers/install.sh (npm and Debian packages); a peer that cannot be installed or started is reported as
@@ -102,9 +103,9 @@ cat > "$OUT/run.json" <<EOF
 EOF
 
 # ---------------------------------------------------------------- peers
-PEERS_OK=" roomwire roomwire-io naive "
+PEERS_OK=" roomwire roomwire-thread naive "
 needs_peers=0
-for s in $SERVERS; do case "$s" in roomwire | roomwire-io | naive) ;; *) needs_peers=1 ;; esac; done
+for s in $SERVERS; do case "$s" in roomwire | roomwire-thread | naive) ;; *) needs_peers=1 ;; esac; done
 if [ $needs_peers = 1 ]; then
     log "installing peers (benchmarks/peers/install.sh)"
     if "$PEERS_DIR/install.sh" > "$OUT/peers-install.log" 2>&1; then
@@ -143,25 +144,27 @@ trap stop_server EXIT
 port_of() {
     case "$1" in
         roomwire) echo 18080 ;; naive) echo 18081 ;; bun) echo 18082 ;; node-ws) echo 18083 ;;
-        socketio) echo 18084 ;; fastapi) echo 18085 ;; roomwire-io) echo 18086 ;;
+        socketio) echo 18084 ;; fastapi) echo 18085 ;; roomwire-thread) echo 18086 ;;
         *) echo "unknown server $1" >&2; exit 2 ;;
     esac
 }
 
-is_jvm() { [ "$1" = roomwire ] || [ "$1" = roomwire-io ] || [ "$1" = naive ]; }
+is_jvm() { [ "$1" = roomwire ] || [ "$1" = roomwire-thread ] || [ "$1" = naive ]; }
 
 # start_server NAME LOG: the server pinned to $SERVER_CPU, its PID in SERVER_PID; false when it does not listen.
 start_server() {
     local server=$1 logfile=$2 port
     port=$(port_of "$server")
     case "$server" in
-        roomwire | roomwire-io)
+        roomwire | roomwire-thread)
             # Limits meant for browsers are raised so they do not refuse the load; the outbound budget is large so a
-            # receiver behind shows up as latency, not as a cut connection. roomwire-io runs the engine on the I/O
-            # thread (roomwire.http.engine.on.io.thread), the setting for a node pinned to one core.
+            # receiver behind shows up as latency, not as a cut connection. Where the engine runs is left to the
+            # server (on one core: on the I/O thread); roomwire-thread gives it a thread of its own.
+            local placement=()
+            [ "$server" = roomwire-thread ] && placement=(--roomwire.http.engine.on.io.thread=false)
             # shellcheck disable=SC2086
             taskset -c "$SERVER_CPU" java $SERVER_JVM_OPTS -jar "$SERVER_JAR" --dev --port "$port" --io-threads 1 \
-                --roomwire.http.engine.on.io.thread="$([ "$server" = roomwire-io ] && echo true || echo false)" \
+                "${placement[@]}" \
                 --roomwire.session.publish.rate=10000000 --roomwire.session.publish.burst=10000000 \
                 --roomwire.http.frame.rate=10000000 --roomwire.http.frame.burst=10000000 \
                 --roomwire.http.max.connections.per.ip=100000 --roomwire.room.max.members=100000 \
@@ -328,7 +331,7 @@ for scenario in fanout rooms idle sse; do
     has "$scenario" "$SCENARIOS" || continue
     for server in $SERVERS; do
         # Only Roomwire serves Server-Sent Events among these servers.
-        if [ "$scenario" = sse ] && [ "$server" != roomwire ] && [ "$server" != roomwire-io ]; then continue; fi
+        if [ "$scenario" = sse ] && [ "$server" != roomwire ] && [ "$server" != roomwire-thread ]; then continue; fi
         log "$scenario: $server (load $(cut -d' ' -f1-3 /proc/loadavg))"
         run_scenario "$scenario" "$server"
     done

@@ -102,6 +102,10 @@ public final class ServerConfig
      * pinned to one core, where a separate engine thread competes with the I/O thread for the core and every
      * hand-off between them is a cross-thread wake-up. Commands from other threads (an embedder's gateways) then wait
      * for the I/O thread's next duty cycle, at most {@code roomwire.engine.timer.tick} apart.
+     * <p>
+     * Unset, it is chosen at start: on the I/O thread when the process may run on one processor only
+     * ({@link Runtime#availableProcessors()}, which follows {@code taskset} and container CPU limits) and has one I/O
+     * thread, on its own thread otherwise.
      */
     public static final String ENGINE_ON_IO_THREAD_PROP_NAME = "roomwire.http.engine.on.io.thread";
 
@@ -169,7 +173,8 @@ public final class ServerConfig
     private int frameBurst = Integer.getInteger(FRAME_BURST_PROP_NAME, FRAME_BURST_DEFAULT);
     private int outboundLength = SystemUtil.getSizeAsInt(OUTBOUND_LENGTH_PROP_NAME, OUTBOUND_LENGTH_DEFAULT);
     private int socketSendBuffer = SystemUtil.getSizeAsInt(SOCKET_SEND_BUFFER_PROP_NAME, SOCKET_SEND_BUFFER_DEFAULT);
-    private boolean isEngineOnIoThread = Boolean.getBoolean(ENGINE_ON_IO_THREAD_PROP_NAME);
+    private Boolean isEngineOnIoThread = null == System.getProperty(ENGINE_ON_IO_THREAD_PROP_NAME) ? null :
+        Boolean.getBoolean(ENGINE_ON_IO_THREAD_PROP_NAME);
     private int bufferPoolLength = SystemUtil.getSizeAsInt(BUFFER_POOL_LENGTH_PROP_NAME, BUFFER_POOL_LENGTH_DEFAULT);
     private long sseKeepAliveNs = SystemUtil.getDurationInNanos(SSE_KEEPALIVE_PROP_NAME, SSE_KEEPALIVE_DEFAULT_NS);
     private long sseRetryNs = SystemUtil.getDurationInNanos(SSE_RETRY_PROP_NAME, SSE_RETRY_DEFAULT_NS);
@@ -270,7 +275,7 @@ public final class ServerConfig
         require(outboundLength >= maxMessageLength, OUTBOUND_LENGTH_PROP_NAME + " must be >= " +
             MAX_MESSAGE_LENGTH_PROP_NAME);
         require(socketSendBuffer >= 0, SOCKET_SEND_BUFFER_PROP_NAME + " must be >= 0");
-        require(!isEngineOnIoThread || ioThreads == 1, ENGINE_ON_IO_THREAD_PROP_NAME + " needs " +
+        require(!Boolean.TRUE.equals(isEngineOnIoThread) || ioThreads == 1, ENGINE_ON_IO_THREAD_PROP_NAME + " needs " +
             IO_THREADS_PROP_NAME + "=1");
         require(bufferPoolLength >= 0, BUFFER_POOL_LENGTH_PROP_NAME + " must be >= 0");
         require(sseKeepAliveNs > 0 && pollHoldNs > 0 && pollSessionTimeoutNs > pollHoldNs,
@@ -498,10 +503,27 @@ public final class ServerConfig
         return socketSendBuffer;
     }
 
-    /** @return whether the engine's duty cycle runs on the (single) I/O thread. */
+    /**
+     * @return whether the engine's duty cycle runs on the (single) I/O thread: as set, or when not set, whether this
+     * process has one processor and one I/O thread ({@link #ENGINE_ON_IO_THREAD_PROP_NAME}).
+     */
     public boolean isEngineOnIoThread()
     {
-        return isEngineOnIoThread;
+        return null != isEngineOnIoThread ? isEngineOnIoThread :
+            isEngineOnIoThreadByDefault(ioThreads, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The engine's place when not set: with one processor a separate engine thread could only take turns with the I/O
+     * thread on it, and each hand-off between them would be a wake-up and a context switch.
+     *
+     * @param ioThreads  I/O threads.
+     * @param processors processors the process may run on.
+     * @return whether the engine runs on the I/O thread.
+     */
+    static boolean isEngineOnIoThreadByDefault(final int ioThreads, final int processors)
+    {
+        return 1 == ioThreads && 1 == processors;
     }
 
     /** @param isOnIoThread run the engine's duty cycle on the single I/O thread. @return this. */
