@@ -5,6 +5,7 @@ import org.xnio.channels.StreamSinkChannel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 
 /**
  * One engine session as a transport carries it: a WebSocket, an SSE stream, a long-poll session or an HTTP
@@ -243,11 +244,13 @@ abstract class Endpoint
     /**
      * Write what waits, once.
      *
-     * @param sink to write to.
+     * @param sink   to write to.
+     * @param socket the socket under the sink, written directly when not null ({@link RawSocket}); the sink is then
+     *               only flushed by its owner.
      * @return true when everything was written; false when some waits for the sink to become writable.
      * @throws IOException when the connection failed.
      */
-    final boolean writeOutbound(final StreamSinkChannel sink) throws IOException
+    final boolean writeOutbound(final StreamSinkChannel sink, final SocketChannel socket) throws IOException
     {
         final ByteBuffer buffer = outbound;
         if (null == buffer)
@@ -256,7 +259,14 @@ abstract class Endpoint
         }
 
         buffer.flip();
-        sink.write(buffer);
+        if (null != socket)
+        {
+            socket.write(buffer);
+        }
+        else
+        {
+            sink.write(buffer);
+        }
         loop.server.metrics().socketWrite();
         if (buffer.hasRemaining())
         {
@@ -266,7 +276,7 @@ abstract class Endpoint
 
         loop.pool.release(buffer);
         outbound = null;
-        return sink.flush();
+        return null != socket || sink.flush();
     }
 
     /**

@@ -230,7 +230,7 @@ final class SseEndpoint extends Endpoint
         try
         {
             final int before = outboundPending();
-            final boolean isDone = writeOutbound(sink);
+            final boolean isDone = writeOutbound(sink, null);
             loop.server.metrics().bytesOut(before - outboundPending());
             onDrained(before, outboundPending());
             if (before > 0)

@@ -22,6 +22,7 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +44,7 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
     private final StreamConnection connection;
     private final ConduitStreamSourceChannel source;
     private final ConduitStreamSinkChannel sink;
+    private final SocketChannel socket;
     private final boolean isBinary;
     private final byte[] defaultRoom;
     private final String remoteAddress;
@@ -68,6 +70,7 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
         this.connection = connection;
         this.source = connection.getSourceChannel();
         this.sink = connection.getSinkChannel();
+        this.socket = RawSocket.of(sink);
         this.isBinary = isBinary;
         this.defaultRoom = defaultRoom;
         this.remoteAddress = remoteAddress;
@@ -584,7 +587,7 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
         try
         {
             final int before = outboundPending();
-            final boolean isDone = writeOutbound(sink);
+            final boolean isDone = writeOutbound(sink, socket);
             loop.server.metrics().bytesOut(before - outboundPending());
             onDrained(before, outboundPending());
             if (!isDone)
