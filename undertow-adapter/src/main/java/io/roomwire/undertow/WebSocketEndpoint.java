@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * by the end of a read are kept, per connection, until the rest arrives. Outbound, each record's JSON (or binary) form
  * is copied from the room's log with its frame header into the endpoint's outbound bytes; when those are more
  * than the limit, delivery waits in the log (the engine cuts the session loose if it falls behind its budget, and the
- * connection is closed with {@code 4040 lagging}).
+ * connection is closed with {@code 4040 lagging}). The bytes are written to the NIO socket under the connection
+ * directly when {@link RawSocket} finds it, through the connection's sink otherwise.
  * <p>
  * Not thread safe: owned by the connection's I/O thread.
  */
