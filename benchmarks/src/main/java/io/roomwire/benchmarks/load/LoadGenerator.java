@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,6 +99,8 @@ public final class LoadGenerator
     public static final String RATES_PROP_NAME = "roomwire.load.rates";
     /** Bytes of each published JSON object. */
     public static final String PAYLOAD_PROP_NAME = "roomwire.load.payload";
+    /** Length of one entry of a step's latency timeline. */
+    static final long TIMELINE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     /**
      * Publishing before the first step, not reported, so the JIT has compiled both sides' hot paths (at a few messages
      * per second that takes the server tens of seconds).
@@ -688,6 +691,49 @@ public final class LoadGenerator
         return kb < 0 ? "n/a" : kb + " KiB";
     }
 
+    /**
+     * Wait out a step's measured window, printing each second's latencies as they come, so that a stall shows where
+     * in the window it was (the step's own figures pool the whole window).
+     *
+     * @param index of the step.
+     * @param step  its times.
+     * @return per whole second of the window: messages received with their latency recorded, p50, p99 and max in µs.
+     */
+    private double[][] timeline(final int index, final Step step)
+    {
+        final int seconds = (int)(step.measureNs() / TIMELINE_INTERVAL_NS);
+        final double[][] timeline = new double[4][seconds];
+        Histogram previous = totalHistogram();
+        for (int i = 0; i < seconds; i++)
+        {
+            sleepUntil(step.measureStartNs + (i + 1) * TIMELINE_INTERVAL_NS);
+            final Histogram current = totalHistogram();
+            final Histogram interval = current.copy();
+            interval.subtract(previous);
+            previous = current;
+            timeline[0][i] = interval.getTotalCount();
+            timeline[1][i] = interval.getValueAtPercentile(50) / 1000.0;
+            timeline[2][i] = interval.getValueAtPercentile(99) / 1000.0;
+            timeline[3][i] = interval.getMaxValue() / 1000.0;
+            out.printf(Locale.ROOT, "# step %d, second %d: %d received, p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
+                index, i + 1, interval.getTotalCount(), timeline[1][i] / 1000.0, timeline[2][i] / 1000.0,
+                timeline[3][i] / 1000.0);
+        }
+        sleepUntil(step.publishEndNs);
+
+        return timeline;
+    }
+
+    private Histogram totalHistogram()
+    {
+        final ReceiverLoop.Snapshot total = new ReceiverLoop.Snapshot();
+        for (final ReceiverLoop loop : loops)
+        {
+            total.add(loop.snapshot());
+        }
+        return total.histogram;
+    }
+
     private Map<String, Object> runStep(final int index, final double rate, final long warmupNs, final long durationNs)
     {
         final int[] members = new int[roomCount];
@@ -726,9 +772,9 @@ public final class LoadGenerator
             threadCpuStartNs[l] = threads.getThreadCpuTime(loops[l].thread().getId());
         }
         final long pacerCpuStartNs = threads.getThreadCpuTime(pacer.thread().getId());
-        out.println("# step " + index + " measuring");
+        out.println("# step " + index + " measuring from " + Instant.now());
 
-        sleepUntil(step.publishEndNs);
+        final double[][] timeline = timeline(index, step);
         final long wallNs = System.nanoTime() - wallStartNs;
         final long genCpuNs = ProcStat.cpuTimeNs("self") - genCpuStartNs;
         final long serverCpuNs = ProcStat.cpuTimeNs(serverPid) - serverCpuStartNs;
@@ -821,6 +867,10 @@ public final class LoadGenerator
         result.put("p999Us", total.histogram.getValueAtPercentile(99.9) / 1000.0);
         result.put("maxUs", total.histogram.getMaxValue() / 1000.0);
         result.put("latencyCount", total.histogram.getTotalCount());
+        result.put("timelineReceived", timeline[0]);
+        result.put("timelineP50Us", timeline[1]);
+        result.put("timelineP99Us", timeline[2]);
+        result.put("timelineMaxUs", timeline[3]);
         result.put("genCpu", genCpu);
         result.put("genCores", genCores);
         result.put("selectorBusy", selectorBusy);

@@ -92,6 +92,14 @@ class LoadGeneratorTest
         assertEquals(0, step.get("closed"), printed);
         assertTrue((long)step.get("latencyCount") >= 90L * CLIENTS, printed);
         assertTrue((double)step.get("p50Us") > 0 && (double)step.get("maxUs") >= (double)step.get("p99Us"), printed);
+
+        final double[] received = (double[])step.get("timelineReceived");
+        final double[] p99 = (double[])step.get("timelineP99Us");
+        final double[] max = (double[])step.get("timelineMaxUs");
+        assertEquals(1, received.length, "one entry per whole second of the 1 s window: " + printed);
+        assertTrue(received[0] > 0 && received[0] <= (long)step.get("latencyCount"), printed);
+        assertTrue(p99[0] > 0 && max[0] >= p99[0] && max[0] <= (double)step.get("maxUs"), printed);
+        assertTrue(printed.contains("# step 1, second 1: " + (long)received[0] + " received"), printed);
         return step;
     }
 
