@@ -84,6 +84,18 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
      * that but eight times the scanning at a million sessions; 512 hold those joins in 512 KiB and scan each slot
      * every 4.3 s.
      */
+    /**
+     * A new session's first liveness check comes after this fraction of the presence timeout, and finds it live (the
+     * check compares the session's last activity plus the timeout with the time, so a session still expires exactly
+     * one timeout after it was last heard from). Later checks come one timeout after the last activity. Checking early
+     * once runs the path of a live session's check within seconds of a node's first connections, while the JIT is
+     * still profiling the I/O thread's loop: checked only after a whole timeout, the path was never taken when C2
+     * compiled the loop with the engine's duty cycle inlined, and the first checks, 30 s in, threw the compiled loop
+     * away mid-traffic (measured with 10,000 sessions at 7,000 msgs/s: the loop ran interpreted and then as C1 code for
+     * 3-4 s, 34-37 s after start). Cost: one timer event per session.
+     */
+    static final int FIRST_LIVENESS_CHECK_DIVISOR = 8;
+
     private static final int TICKS_PER_WHEEL = 512;
     private static final int TIMER_EXPIRY_LIMIT = 1024;
     private static final int INITIAL_SLOTS = 64;
@@ -533,7 +545,8 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         liveness[slot << 1] = sessionId;
         liveness[(slot << 1) + 1] = nowNs;
         counters.counter(SystemCounter.SESSIONS).setRelease(++sessionCount);
-        scheduleLiveness(session, nowNs + ctx.presenceTimeoutNs());
+        // The first check comes early and finds the session live: see FIRST_LIVENESS_CHECK_DIVISOR.
+        scheduleLiveness(session, nowNs + ctx.presenceTimeoutNs() / FIRST_LIVENESS_CHECK_DIVISOR);
 
         connectedEncoder.wrapAndApplyHeader(controlBuffer, ControlEvents.PREFIX_LENGTH, headerEncoder)
             .sessionId(sessionId)
