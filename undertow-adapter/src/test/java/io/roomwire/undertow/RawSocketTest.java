@@ -1,5 +1,7 @@
 package io.roomwire.undertow;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.xnio.IoFuture;
 import org.xnio.OptionMap;
@@ -32,60 +34,54 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RawSocketTest
 {
+    private XnioWorker worker;
+    private ServerSocket server;
+    private Socket accepted;
+    private StreamConnection connection;
+
+    @BeforeEach
+    void connect() throws Exception
+    {
+        worker = Xnio.getInstance().createWorker(OptionMap.EMPTY);
+        server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        final IoFuture<StreamConnection> opening = worker.openStreamConnection(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), null, OptionMap.EMPTY);
+        accepted = server.accept();
+        accepted.setSoTimeout(10_000);
+        connection = opening.getInterruptibly();
+    }
+
+    @AfterEach
+    void close() throws Exception
+    {
+        connection.close();
+        accepted.close();
+        server.close();
+        worker.shutdownNow();
+        worker.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
     @Test
     void shouldFindTheSocketUnderAPlainXnioConnection() throws Exception
     {
         assertTrue(RawSocket.isAvailable(), "this XNIO's socket conduit has no accessible getSocketChannel()");
 
-        final XnioWorker worker = Xnio.getInstance().createWorker(OptionMap.EMPTY);
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            final IoFuture<StreamConnection> opening = worker.openStreamConnection(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), null, OptionMap.EMPTY);
-            try (Socket accepted = server.accept())
-            {
-                accepted.setSoTimeout(10_000);
-                final StreamConnection connection = opening.getInterruptibly();
-                final SocketChannel socket = RawSocket.of(connection.getSinkChannel());
+        final SocketChannel socket = RawSocket.of(connection.getSinkChannel());
 
-                assertNotNull(socket);
-                assertEquals(accepted.getLocalSocketAddress(), socket.getRemoteAddress());
-                final byte[] sent = "written past the conduits".getBytes(StandardCharsets.US_ASCII);
-                assertEquals(sent.length, socket.write(ByteBuffer.wrap(sent)));
-                final InputStream in = accepted.getInputStream();
-                assertArrayEquals(sent, in.readNBytes(sent.length));
-                connection.close();
-            }
-        }
-        finally
-        {
-            worker.shutdownNow();
-            worker.awaitTermination(10, TimeUnit.SECONDS);
-        }
+        assertNotNull(socket);
+        assertEquals(accepted.getLocalSocketAddress(), socket.getRemoteAddress());
+        final byte[] sent = "written past the conduits".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(sent.length, socket.write(ByteBuffer.wrap(sent)));
+        final InputStream in = accepted.getInputStream();
+        assertArrayEquals(sent, in.readNBytes(sent.length));
     }
 
     @Test
-    void shouldNotLookUnderAnotherConduit() throws Exception
+    void shouldNotLookUnderAnotherConduit()
     {
-        final XnioWorker worker = Xnio.getInstance().createWorker(OptionMap.EMPTY);
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            final IoFuture<StreamConnection> opening = worker.openStreamConnection(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), null, OptionMap.EMPTY);
-            try (Socket ignored = server.accept())
-            {
-                final StreamConnection connection = opening.getInterruptibly();
-                final StreamSinkConduit wrapped =
-                    new SynchronizedStreamSinkConduit(connection.getSinkChannel().getConduit(), new Object());
+        final StreamSinkConduit wrapped =
+            new SynchronizedStreamSinkConduit(connection.getSinkChannel().getConduit(), new Object());
 
-                assertNull(RawSocket.of(new ConduitStreamSinkChannel(connection, wrapped)));
-                connection.close();
-            }
-        }
-        finally
-        {
-            worker.shutdownNow();
-            worker.awaitTermination(10, TimeUnit.SECONDS);
-        }
+        assertNull(RawSocket.of(new ConduitStreamSinkChannel(connection, wrapped)));
     }
 }

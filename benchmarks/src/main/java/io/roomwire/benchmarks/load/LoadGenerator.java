@@ -727,11 +727,20 @@ public final class LoadGenerator
     private Histogram totalHistogram()
     {
         final ReceiverLoop.Snapshot total = new ReceiverLoop.Snapshot();
+        snapshotInto(total);
+        return total.histogram;
+    }
+
+    /**
+     * @param total replaced by the sum of every receiver loop's counts and latencies so far in this step.
+     */
+    private void snapshotInto(final ReceiverLoop.Snapshot total)
+    {
+        total.reset();
         for (final ReceiverLoop loop : loops)
         {
             total.add(loop.snapshot());
         }
-        return total.histogram;
     }
 
     private Map<String, Object> runStep(final int index, final double rate, final long warmupNs, final long durationNs)
@@ -811,11 +820,7 @@ public final class LoadGenerator
         final ReceiverLoop.Snapshot total = new ReceiverLoop.Snapshot();
         while (true)
         {
-            total.reset();
-            for (final ReceiverLoop loop : loops)
-            {
-                total.add(loop.snapshot());
-            }
+            snapshotInto(total);
             if (total.delivered >= expected || System.nanoTime() >= drainDeadlineNs)
             {
                 break;
