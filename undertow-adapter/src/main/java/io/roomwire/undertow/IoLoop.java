@@ -1,5 +1,6 @@
 package io.roomwire.undertow;
 
+import io.roomwire.engine.EngineCounters;
 import io.roomwire.engine.Gateway;
 import io.roomwire.engine.SessionHandler;
 import io.roomwire.protocol.JsonDecoder;
@@ -30,7 +31,8 @@ import java.util.logging.Logger;
  * <p>
  * The conductor signals the gateway when it produces something for it; the signal schedules {@link #run()} on the I/O
  * thread, which drains: it polls, one round per XNIO task, until nothing is left, and then writes every connection
- * that got something once however many records it got (earlier when enough bytes wait). An idle node does no work.
+ * that got something once however many records it got (earlier when enough bytes wait). An idle node does no work but
+ * its housekeeping: the endpoints' ticks, and with the engine on this thread its duty cycle once a timer tick.
  * XNIO selects only once no task is queued, so a drain reads no sockets; after a select full of reads the drain is put
  * off for another select, so that every ready socket is read first.
  * <p>
@@ -40,8 +42,12 @@ final class IoLoop implements SessionHandler, Runnable
 {
     private static final Logger LOGGER = Logger.getLogger(IoLoop.class.getName());
     private static final int POLL_LIMIT = 64;
-    /** Longest gap between engine duty cycles when the engine runs on the I/O thread and nothing else wakes it. */
-    private static final long ENGINE_INTERVAL_MS = 1;
+    /**
+     * Longest gap between engine duty cycles when the engine runs on the I/O thread, nothing else wakes it, and a
+     * gateway other than this thread's is open (an embedder's, see {@link RoomwireServer#engine()}): that gateway's
+     * commands wait for the next duty cycle.
+     */
+    private static final long ENGINE_INTERVAL_WITH_OTHER_GATEWAYS_MS = 1;
     /**
      * One round (engine duty cycle, gateway poll) per run, the run rescheduled while there is work: XNIO runs every
      * task queued, its own timers included, before it selects again, so a drain does not read sockets, but ticks and
@@ -126,6 +132,8 @@ final class IoLoop implements SessionHandler, Runnable
     private XnioExecutor.Key tickKey;
     private int tickSlice;
     private XnioExecutor.Key engineKey;
+    private final Runnable engineIntervalTask = this::onEngineInterval;
+    private boolean isEngineIntervalStopped;
     private boolean isScheduled;
     private long lastSessionId = NO_SESSION;
     private Endpoint lastEndpoint;
@@ -171,7 +179,7 @@ final class IoLoop implements SessionHandler, Runnable
         {
             // the engine's timers, and commands from other threads' gateways, need a duty cycle even when no socket
             // has anything for this thread
-            thread.execute(() -> engineKey = thread.executeAtInterval(this, ENGINE_INTERVAL_MS, TimeUnit.MILLISECONDS));
+            thread.execute(this::scheduleEngineInterval);
         }
     }
 
@@ -197,6 +205,45 @@ final class IoLoop implements SessionHandler, Runnable
         {
             schedule();
         }
+    }
+
+    /**
+     * The gap between engine duty cycles when the engine runs on the I/O thread and nothing else wakes it. While this
+     * thread's gateway is the only one, only the engine's timers need those duty cycles (every command from this
+     * thread's connections and handlers runs one at once, see {@link #afterInbound()}), and a timer cannot fire
+     * before the timer wheel's next tick anyway: one tick, rounded up to a millisecond (9 ms for the default tick), so
+     * the engine of an idle node runs about 110 times a second rather than 1,000. While another gateway is open, its
+     * commands wait for the next duty cycle: a millisecond.
+     *
+     * @param openGateways gateways open on the engine, this thread's included.
+     * @param timerTickNs  the engine's timer tick ({@code roomwire.engine.timer.tick}).
+     * @return milliseconds to the next duty cycle.
+     */
+    static long engineIntervalMs(final long openGateways, final long timerTickNs)
+    {
+        if (openGateways > 1)
+        {
+            return ENGINE_INTERVAL_WITH_OTHER_GATEWAYS_MS;
+        }
+
+        return Math.max(1, (timerTickNs + TimeUnit.MILLISECONDS.toNanos(1) - 1) / TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    private void scheduleEngineInterval()
+    {
+        if (!isEngineIntervalStopped)
+        {
+            final long openGateways = server.engine().engineCounters().get(EngineCounters.SystemCounter.GATEWAYS);
+            final long intervalMs = engineIntervalMs(openGateways, server.engine().context().timerTickNs());
+            engineKey = thread.executeAfter(engineIntervalTask, intervalMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void onEngineInterval()
+    {
+        engineKey = null;
+        run();
+        scheduleEngineInterval();
     }
 
     /**
@@ -333,8 +380,8 @@ final class IoLoop implements SessionHandler, Runnable
      * that drain more records per connection to write with one system call.
      * <p>
      * Bounded: {@link #MAX_READ_DEFERRALS} selects in a row at most, and never while the inbound ring is a quarter
-     * full, on shutdown or with the gateway closing. A select that finds nothing ready blocks: the engine's interval
-     * (engine on this thread) or a timer set here runs the drain a millisecond later at most.
+     * full, on shutdown or with the gateway closing. A select that finds nothing ready blocks: a timer set here runs
+     * the drain a millisecond later at most.
      *
      * @return true when the drain is put off.
      */
@@ -353,10 +400,7 @@ final class IoLoop implements SessionHandler, Runnable
         {
             readDeferrals++;
             deferredAtNs = System.nanoTime();
-            if (null == engineInvoker)
-            {
-                thread.executeAfter(scheduleTask, 1, TimeUnit.MILLISECONDS);
-            }
+            thread.executeAfter(scheduleTask, 1, TimeUnit.MILLISECONDS);
             return true;
         }
 
@@ -680,6 +724,7 @@ final class IoLoop implements SessionHandler, Runnable
             {
                 tickKey.remove();
             }
+            isEngineIntervalStopped = true;
             if (null != engineKey)
             {
                 engineKey.remove();
