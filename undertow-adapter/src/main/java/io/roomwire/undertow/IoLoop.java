@@ -245,8 +245,15 @@ final class IoLoop implements SessionHandler, Runnable
     private void onEngineInterval()
     {
         engineKey = null;
-        run();
-        scheduleEngineInterval();
+        try
+        {
+            run();
+        }
+        finally
+        {
+            // re-armed whatever the duty cycle did, as XNIO's own repeating timers are
+            scheduleEngineInterval();
+        }
     }
 
     /**
