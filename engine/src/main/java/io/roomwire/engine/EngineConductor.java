@@ -77,14 +77,6 @@ import java.util.concurrent.TimeUnit;
 final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel.TimerHandler
 {
     /**
-     * Ticks of the timer wheel: 512 ticks of ~8.4 ms span ~4.3 s, and timers further out (liveness, room retirement)
-     * wait in their tick's slots for later turns. The wheel's memory is its ticks times the most timers one tick ever
-     * held (Agrona gives every tick as many slots and never shrinks), and each tick scans its slots once: 1,024 ticks
-     * cost 1 MiB after ten thousand joins in a burst (a hundred-odd timers landed in one tick), 128 ticks a quarter of
-     * that but eight times the scanning at a million sessions; 512 hold those joins in 512 KiB and scan each slot
-     * every 4.3 s.
-     */
-    /**
      * A new session's first liveness check comes after this fraction of the presence timeout, and finds it live (the
      * check compares the session's last activity plus the timeout with the time, so a session still expires exactly
      * one timeout after it was last heard from). Later checks come one timeout after the last activity. Checking early
@@ -96,6 +88,14 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
      */
     static final int FIRST_LIVENESS_CHECK_DIVISOR = 8;
 
+    /**
+     * Ticks of the timer wheel: 512 ticks of ~8.4 ms span ~4.3 s, and timers further out (liveness, room retirement)
+     * wait in their tick's slots for later turns. The wheel's memory is its ticks times the most timers one tick ever
+     * held (Agrona gives every tick as many slots and never shrinks), and each tick scans its slots once: 1,024 ticks
+     * cost 1 MiB after ten thousand joins in a burst (a hundred-odd timers landed in one tick), 128 ticks a quarter of
+     * that but eight times the scanning at a million sessions; 512 hold those joins in 512 KiB and scan each slot
+     * every 4.3 s.
+     */
     private static final int TICKS_PER_WHEEL = 512;
     private static final int TIMER_EXPIRY_LIMIT = 1024;
     private static final int INITIAL_SLOTS = 64;

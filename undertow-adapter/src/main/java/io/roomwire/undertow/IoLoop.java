@@ -32,7 +32,8 @@ import java.util.logging.Logger;
  * The conductor signals the gateway when it produces something for it; the signal schedules {@link #run()} on the I/O
  * thread, which drains: it polls, one round per XNIO task, until nothing is left, and then writes every connection
  * that got something once however many records it got (earlier when enough bytes wait). An idle node does no work but
- * its housekeeping: the endpoints' ticks, and with the engine on this thread its duty cycle once a timer tick.
+ * its housekeeping: the endpoints' ticks, and with the engine on this thread its duty cycle a little more often than
+ * the engine's timer wheel ticks (see {@link #engineIntervalMs(long, long)}).
  * XNIO selects only once no task is queued, so a drain reads no sockets; after a select full of reads the drain is put
  * off for another select, so that every ready socket is read first.
  * <p>

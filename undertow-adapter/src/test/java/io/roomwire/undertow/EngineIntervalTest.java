@@ -46,7 +46,7 @@ class EngineIntervalTest
     }
 
     @Test
-    void shouldWaitATimerTickWithOnlyItsOwnGatewayAndAMillisecondWithOthers()
+    void shouldWaitUnderATimerTickWithOnlyItsOwnGatewayAndAMillisecondWithOthers()
     {
         assertEquals(7, IoLoop.engineIntervalMs(1, TICK_NS), "default tick, 8.4 ms: under it, with XNIO's slack");
         assertEquals(19, IoLoop.engineIntervalMs(1, TimeUnit.MILLISECONDS.toNanos(20)));
