@@ -1149,8 +1149,10 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         }
 
         lastEpoch = Math.max(lastEpoch + 1, nowMs);
-        final Room room = new Room(key, rooms.hash(name, 0, length), lastEpoch,
-            new RoomLog(ctx.logInitialLength(), ctx.historyLength(), ctx.historyRecords(), ctx.retainLength()), isConflated);
+        final long hash = rooms.hash(name, 0, length);
+        final RoomLog log = new RoomLog(ctx.logInitialLength(), ctx.historyLength(), ctx.historyRecords(),
+            ctx.retainLength(), RoomLog.growthJitter(hash));
+        final Room room = new Room(key, hash, lastEpoch, log, isConflated);
         room.lastActivityNs = nowNs;
         rooms.add(room);
         counters.counter(SystemCounter.ROOMS).setRelease(rooms.size());

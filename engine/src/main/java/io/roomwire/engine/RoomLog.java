@@ -27,7 +27,8 @@ import java.nio.ByteBuffer;
  * {@code p & (capacity - 1)} and never wraps. The log starts small and doubles, up to the configured history length,
  * when keeping the configured number of history records or a live receiver's unread records needs more room; growth
  * copies the retained records into a new buffer at the same positions and publishes it, so readers holding the old
- * buffer still read valid bytes.
+ * buffer still read valid bytes. From {@link #EARLY_GROWTH_MIN_CAPACITY} on, a log whose history is still filling
+ * grows up to half a log ahead of need, by a slack fixed per room (see {@link #shouldGrowForHistory(int)}).
  * <p>
  * Memory ordering: before writing bytes that overwrite positions below {@code p}, the conductor publishes
  * {@code lowWater = p} with release semantics and a store-store fence; after writing a record it publishes
@@ -105,10 +106,26 @@ final class RoomLog
      */
     private static final int INITIAL_SEQ_POSITIONS = 16;
 
+    /**
+     * Logs this long or longer grow ahead of need. A growth writes every byte of a new, larger buffer, and fresh memory
+     * costs a page fault per 4 KiB on first touch: on the 2-vCPU VM of {@code docs/benchmarks.md}, about 3.5 us per
+     * KiB, so 460 us for a 128 KiB log against 30 us for an 8 KiB one. Rooms that fill at the same rate (a thousand
+     * rooms of ten, each member publishing every two seconds) reach a size together, and grew within the same two
+     * seconds: half a second of the core's time in one burst at 64 to 128 KiB, and a stall of 450 ms. Growing each
+     * room at its own point of the second half of the fill spreads the same work over a quarter of a minute.
+     */
+    static final int EARLY_GROWTH_MIN_CAPACITY = 8 * 1024;
+
+    /**
+     * Values of the per-room growth jitter: the slack ahead of need is {@code jitter / 512} of the log.
+     */
+    static final int GROWTH_JITTER_VALUES = 1 << 8;
+
     private final int maxCapacity;
     private final int historyRecords;
     private final int retainLength;
     private final int maxSeqPositions;
+    private final int growthJitter;
     private long[] seqPositions;
     private int seqMask;
 
@@ -128,9 +145,22 @@ final class RoomLog
      * @param retainLength    most bytes of records kept for resume, behind the head; less than {@code maxCapacity} by
      *                        the outbound budget, so a receiver resuming from the oldest record has that much slack
      *                        before it must be cut loose.
+     * @param growthJitter    from 0 to {@link #GROWTH_JITTER_VALUES} - 1: how far ahead of need this log grows
+     *                        while its history fills, in 512ths of its length; 0 grows only when needed.
      */
-    RoomLog(final int initialCapacity, final int maxCapacity, final int historyRecords, final int retainLength)
+    RoomLog(
+        final int initialCapacity,
+        final int maxCapacity,
+        final int historyRecords,
+        final int retainLength,
+        final int growthJitter)
     {
+        if (growthJitter < 0 || growthJitter >= GROWTH_JITTER_VALUES)
+        {
+            throw new IllegalArgumentException("growthJitter must be in [0, " + GROWTH_JITTER_VALUES + "): " +
+                growthJitter);
+        }
+        this.growthJitter = growthJitter;
         this.maxCapacity = maxCapacity;
         this.retainLength = retainLength;
         this.historyRecords = historyRecords;
@@ -139,6 +169,16 @@ final class RoomLog
         this.seqMask = seqPositions.length - 1;
         this.capacity = initialCapacity;
         this.buffer = newBuffer(initialCapacity);
+    }
+
+    /**
+     * @param roomHash a well-mixed hash of the room's name, seeded per node.
+     * @return its top bits, a growth jitter: rooms of one node grow at their own points, the same room at different
+     * points on different nodes.
+     */
+    static int growthJitter(final long roomHash)
+    {
+        return (int)(roomHash >>> (Long.SIZE - 8));
     }
 
     // ------------------------------------------------------------------ reader side (any thread)
@@ -273,8 +313,15 @@ final class RoomLog
     }
 
     /**
+     * Whether to grow before writing the next record, for history: when writing it would drop records that the history
+     * count says to keep; or, ahead of need, when the log is at least {@link #EARLY_GROWTH_MIN_CAPACITY} long and short
+     * of the retained length, the records the history wants span more than the log less its slack
+     * ({@code growthJitter / 512} of it), and at their mean length the whole history count would not fit (so a room
+     * whose history fits is never grown early, and a log that would not have grown on its own grows at most once more
+     * if later records are shorter).
+     *
      * @param frameLength unaligned frame length of the record to be written next.
-     * @return true when writing it would drop records that the history count says to keep and the log may grow.
+     * @return true when the log should grow, and may.
      */
     boolean shouldGrowForHistory(final int frameLength)
     {
@@ -284,8 +331,21 @@ final class RoomLog
         }
 
         final long wantedOldestSeq = Math.max(1, headSeq + 2 - historyRecords);
-        return wantedOldestSeq <= headSeq && wantedOldestSeq >= oldestSeq &&
-            seqPositions[(int)wantedOldestSeq & seqMask] < lowWaterAfter(frameLength);
+        if (wantedOldestSeq > headSeq || wantedOldestSeq < oldestSeq)
+        {
+            return false;
+        }
+
+        final long span = headAfter(frameLength) - seqPositions[(int)wantedOldestSeq & seqMask];
+        if (span > capacity)
+        {
+            return true;
+        }
+
+        final long records = headSeq + 2 - wantedOldestSeq;
+        return capacity >= EARLY_GROWTH_MIN_CAPACITY && capacity < retainLength &&
+            span + (((long)capacity * growthJitter) >> 9) > capacity &&
+            span * historyRecords > (long)capacity * records;
     }
 
     /**
