@@ -11,7 +11,9 @@
 #
 # End-to-end scenarios (~100-byte JSON messages; latency from the intended send time, open loop):
 #   fanout  1 room x 1,000 WebSocket subscribers, 1 publisher, offered rate stepped up until loss or p99 > $STOP_P99
-#   rooms   10,000 connections in 1,000 rooms of 10, each publishing once a second
+#   rooms   10,000 connections in 1,000 rooms of 10, each publishing once a second (full: first once every two
+#           seconds, 5,000 msgs/s, a step one generator core receives with room to spare; at 10,000 msgs/s it is the
+#           limit for any server on 2 cores)
 #   idle    10,000 idle connections (1,000 rooms of 10): RSS per connection, and live heap per connection (class
 #           histograms before and during) for the JVM servers
 #   sse     the fan-out over Server-Sent Events: 1,000 SSE subscribers, 1 WebSocket publisher (Roomwire only)
@@ -24,7 +26,8 @@
 #
 # Environment (defaults in brackets):
 #   SERVERS [roomwire naive bun node-ws socketio fastapi]  SCENARIOS [jmh fanout rooms idle sse]
-#   SERVER_CPU [0]  GEN_CPU [1]  STOP_P99 [100ms]  FANOUT_RATES [per mode]  OUT [benchmarks/results/run-<mode>-<time>]
+#   SERVER_CPU [0]  GEN_CPU [1]  STOP_P99 [100ms]  FANOUT_RATES, ROOMS_RATES [per mode]
+#   OUT [benchmarks/results/run-<mode>-<time>]
 #   REPORT [docs/benchmarks.md; smoke: $OUT/benchmarks.md]  BUILD [0; 1 rebuilds even when the jars exist]
 #   JFR [0; 1 records Roomwire's server during the fan-out step JFR_STEP (default 1) and summarises hot methods]
 #   SERVER_JVM_OPTS [-Xms1g -Xmx1g -XX:+UseParallelGC]  GEN_JVM_OPTS [-Xms2g -Xmx2g -XX:+UseParallelGC]
@@ -34,7 +37,7 @@ MODE=${1:-}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 case "$MODE" in
     quick | full | smoke) ;;
-    *) sed -n '2,30p' "$0"; exit 2 ;;
+    *) sed -n '2,33p' "$0"; exit 2 ;;
 esac
 
 SERVERS=${SERVERS:-roomwire naive bun node-ws socketio fastapi}
@@ -56,13 +59,15 @@ PEERS_DIR=$ROOT/benchmarks/peers
 case "$MODE" in
     smoke)
         FANOUT_RATES=${FANOUT_RATES:-10}; FANOUT_CLIENTS=100; ROOMS_CLIENTS=200; IDLE_CLIENTS=200; SSE_RATES=10
+        ROOMS_RATES=${ROOMS_RATES:-200}
         PREWARM=1s; WARMUP=500ms; DURATION=1s; DRAIN=1s; ROOMS_DURATION=2s; IDLE_HOLD=2s ;;
     quick)
         FANOUT_RATES=${FANOUT_RATES:-1000,3000}; FANOUT_CLIENTS=1000; ROOMS_CLIENTS=10000; IDLE_CLIENTS=10000
+        ROOMS_RATES=${ROOMS_RATES:-10000}
         SSE_RATES=100,1000; PREWARM=2s; WARMUP=1s; DURATION=3s; DRAIN=2s; ROOMS_DURATION=3s; IDLE_HOLD=3s ;;
     full)
         FANOUT_RATES=${FANOUT_RATES:-20,50,100,200,500,1000,2000,3000,4000,5000}; FANOUT_CLIENTS=1000
-        ROOMS_CLIENTS=10000; IDLE_CLIENTS=10000; SSE_RATES=100,500,1000,2000,3000,5000
+        ROOMS_CLIENTS=10000; IDLE_CLIENTS=10000; SSE_RATES=100,500,1000,2000,3000,5000; ROOMS_RATES=${ROOMS_RATES:-5000,10000}
         PREWARM=20s; WARMUP=3s; DURATION=10s; DRAIN=5s; ROOMS_DURATION=20s; IDLE_HOLD=20s ;;
 esac
 
@@ -99,7 +104,7 @@ STARTED=$(date +%s)
     echo "git: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && git diff --quiet 2>/dev/null || echo ' (modified)')"
 } > "$OUT/machine.txt"
 cat > "$OUT/run.json" <<EOF
-{"mode":"$MODE","command":"benchmarks/run.sh $MODE","date":"$(date -Is)","git":"$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')","jdk":"$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')","serverJvm":"$SERVER_JVM_OPTS","generatorJvm":"$GEN_JVM_OPTS","serverCpu":"$SERVER_CPU","generatorCpu":"$GEN_CPU","stopP99":"$STOP_P99","fanoutRates":"$FANOUT_RATES","servers":"$SERVERS","scenarios":"$SCENARIOS"}
+{"mode":"$MODE","command":"benchmarks/run.sh $MODE","date":"$(date -Is)","git":"$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')","jdk":"$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')","serverJvm":"$SERVER_JVM_OPTS","generatorJvm":"$GEN_JVM_OPTS","serverCpu":"$SERVER_CPU","generatorCpu":"$GEN_CPU","stopP99":"$STOP_P99","fanoutRates":"$FANOUT_RATES","roomsRates":"$ROOMS_RATES","servers":"$SERVERS","scenarios":"$SCENARIOS"}
 EOF
 
 # ---------------------------------------------------------------- peers
@@ -289,7 +294,7 @@ run_scenario() {
             generator "$server" rooms "$protocol" "$logs-generator.log" "${timing[@]}" \
                 -Droomwire.load.duration="$ROOMS_DURATION" -Droomwire.load.clients="$ROOMS_CLIENTS" \
                 -Droomwire.load.rooms=$((ROOMS_CLIENTS / 10)) -Droomwire.load.publishers=10 \
-                -Droomwire.load.rates="$ROOMS_CLIENTS" -Droomwire.load.stop.p99=60s
+                -Droomwire.load.rates="$ROOMS_RATES" -Droomwire.load.stop.p99=60s
             ;;
         idle)
             sleep 2

@@ -396,10 +396,12 @@ final class EndToEndSection
             return;
         }
 
-        out.append("From ").append(sources(byServer)).append(". Latency in milliseconds.\n\n");
+        out.append("From ").append(sources(byServer)).append(". Latency in milliseconds; CPU as a share of one core ")
+            .append("over the measured window. Steps run one after the other on the same connections.\n\n");
         final Markdown table = new Markdown(
-            "server", "protocol", ">step", ">rooms", ">clients", ">offered deliveries/s", ">achieved deliveries/s",
-            ">loss", ">p50 ms", ">p99 ms", ">p99.9 ms", "generator-bound", "sustained");
+            "server", "protocol", ">step", ">rooms", ">clients", ">offered msgs/s", ">offered deliveries/s",
+            ">achieved deliveries/s", ">loss", ">p50 ms", ">p99 ms", ">p99.9 ms", ">server CPU", ">generator CPU",
+            "generator-bound", "sustained");
         for (final List<Step> serverSteps : byServer.values())
         {
             for (final Step s : serverSteps)
@@ -410,12 +412,15 @@ final class EndToEndSection
                     Integer.toString(s.step),
                     Markdown.number(s.rooms),
                     Markdown.number(s.clients),
+                    Markdown.rate(s.offeredMsgs),
                     Markdown.rate(s.offeredDeliveries),
                     Markdown.rate(s.achievedDeliveries),
                     loss(s),
                     Markdown.number(s.p50Us / 1000),
                     Markdown.number(s.p99Us / 1000),
                     Markdown.number(s.p999Us / 1000),
+                    Markdown.percent(s.serverCpu),
+                    Markdown.percent(s.genCpu),
                     s.isGeneratorBound ? "**yes**" : "no",
                     s.isSustained(stopP99Ms) ? "yes" : "no");
             }
