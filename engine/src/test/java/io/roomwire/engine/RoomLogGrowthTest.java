@@ -123,6 +123,46 @@ class RoomLogGrowthTest
             () -> new RoomLog(1024, MAX_CAPACITY, 16, 8192, RoomLog.GROWTH_JITTER_VALUES));
     }
 
+    @Test
+    void shouldGiveRoomsOfOneNodeTheirOwnGrowthPoints()
+    {
+        // 64 logs from 8 KiB, fed one record each per round: with one slack for all, every log would grow in the same
+        // round each time
+        final int rooms = 64;
+        try (EngineHarness harness = new EngineHarness(
+            (ctx) -> ctx.logInitialLength(RoomLog.EARLY_GROWTH_MIN_CAPACITY).publishRate(1_000_000).publishBurst(1_000_000)))
+        {
+            final Gateway gateway = harness.gateway();
+            final long publisher = harness.open(gateway, "publisher");
+            final String payload = "{\"text\":\"" + "x".repeat(200) + "\"}";
+            final EngineCounters counters = harness.engine.engineCounters();
+            long growths = 0;
+            int mostInOneRound = 0;
+            int roundsWithGrowths = 0;
+            // several hundred bytes a record (binary and JSON): the logs grow to 16, 32 and 64 KiB within 200 rounds
+            for (int round = 0; round < 200; round++)
+            {
+                for (int r = 0; r < rooms; r++)
+                {
+                    assertTrue(harness.publish(gateway, publisher, "room-" + r, "m" + round, payload) > 0);
+                }
+                harness.drive();
+                final long now = counters.get(EngineCounters.SystemCounter.LOG_GROWTHS);
+                if (now > growths)
+                {
+                    roundsWithGrowths++;
+                    mostInOneRound = (int)Math.max(mostInOneRound, now - growths);
+                }
+                growths = now;
+            }
+
+            assertTrue(growths >= rooms * 3L, "every log grew from 8 to at least 64 KiB: " + growths);
+            assertTrue(mostInOneRound < rooms / 2,
+                "at most " + mostInOneRound + " of " + rooms + " logs grew in one round");
+            assertTrue(roundsWithGrowths > 30, roundsWithGrowths + " rounds with growths");
+        }
+    }
+
     private static void append(final RoomLog log, final long seq)
     {
         while (log.shouldGrowForHistory(FRAME))
