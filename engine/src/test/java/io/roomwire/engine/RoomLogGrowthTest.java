@@ -129,8 +129,10 @@ class RoomLogGrowthTest
         // 64 logs from 8 KiB, fed one record each per round: with one slack for all, every log would grow in the same
         // round each time
         final int rooms = 64;
-        try (EngineHarness harness = new EngineHarness(
-            (ctx) -> ctx.logInitialLength(RoomLog.EARLY_GROWTH_MIN_CAPACITY).publishRate(1_000_000).publishBurst(1_000_000)))
+        try (EngineHarness harness = new EngineHarness((ctx) -> ctx
+            .logInitialLength(RoomLog.EARLY_GROWTH_MIN_CAPACITY)
+            .publishRate(1_000_000)
+            .publishBurst(1_000_000)))
         {
             final Gateway gateway = harness.gateway();
             final long publisher = harness.open(gateway, "publisher");
