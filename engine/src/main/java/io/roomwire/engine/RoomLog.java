@@ -316,9 +316,9 @@ final class RoomLog
      * Whether to grow before writing the next record, for history: when writing it would drop records that the history
      * count says to keep; or, ahead of need, when the log is at least {@link #EARLY_GROWTH_MIN_CAPACITY} long and short
      * of the retained length, the records the history wants span more than the log less its slack
-     * ({@code growthJitter / 512} of it), and at their mean length the whole history count would not fit (so a room
-     * whose history fits is never grown early, and a log that would not have grown on its own grows at most once more
-     * if later records are shorter).
+     * ({@code growthJitter / 512} of it), and at their mean length the whole history count would not fit. So a room
+     * whose history fits is never grown early; the projection overshoots only when later records are shorter than
+     * the earlier ones.
      *
      * @param frameLength unaligned frame length of the record to be written next.
      * @return true when the log should grow, and may.
