@@ -426,6 +426,56 @@ final class EndToEndSection
             }
         }
         out.append(table.render()).append('\n');
+        renderRoomsAgainstRoomwire(out, byServer);
+    }
+
+    /**
+     * Each other server's latency over Roomwire's at the same offered rate (steps are matched by offered msgs/s, not
+     * by index): above 1, Roomwire's is lower.
+     */
+    private static void renderRoomsAgainstRoomwire(final StringBuilder out, final Map<String, List<Step>> byServer)
+    {
+        final List<Step> roomwireSteps = byServer.values().stream()
+            .filter((serverSteps) -> ROOMWIRE.equals(serverSteps.get(0).label))
+            .findFirst().orElse(List.of());
+        final Markdown table = new Markdown(
+            "server", "protocol", ">offered msgs/s", ">server p50 / p99 ms", ">Roomwire p50 / p99 ms",
+            ">p50: server ÷ Roomwire", ">p99: server ÷ Roomwire", "generator-bound (server, Roomwire)");
+        for (final List<Step> serverSteps : byServer.values())
+        {
+            for (final Step s : serverSteps)
+            {
+                if (ROOMWIRE.equals(s.label))
+                {
+                    continue;
+                }
+                for (final Step r : roomwireSteps)
+                {
+                    if (Math.abs(r.offeredMsgs - s.offeredMsgs) <= 0.01 * Math.max(1, s.offeredMsgs))
+                    {
+                        table.row(
+                            s.label,
+                            s.protocol,
+                            Markdown.rate(s.offeredMsgs),
+                            Markdown.number(s.p50Us / 1000) + " / " + Markdown.number(s.p99Us / 1000),
+                            Markdown.number(r.p50Us / 1000) + " / " + Markdown.number(r.p99Us / 1000),
+                            Markdown.ratio(s.p50Us / r.p50Us),
+                            Markdown.ratio(s.p99Us / r.p99Us),
+                            (s.isGeneratorBound ? "**yes**" : "no") + ", " + (r.isGeneratorBound ? "**yes**" : "no"));
+                        break;
+                    }
+                }
+            }
+        }
+        if (table.isEmpty())
+        {
+            return;
+        }
+        out.append("Against Roomwire at the same offered rate: each server's latency over Roomwire's (above 1, ")
+            .append("Roomwire's is lower). A server that lost messages or fell behind (`sustained`: no) has its ")
+            .append("latency measured on what it delivered; a generator-bound step ranks the generator's backlog as ")
+            .append("much as the server.\n\n");
+        out.append(table.render()).append('\n');
     }
 
     private void renderIdle(final StringBuilder out)

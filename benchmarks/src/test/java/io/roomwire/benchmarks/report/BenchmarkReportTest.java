@@ -228,6 +228,9 @@ class BenchmarkReportTest
             "14.4 | 96% | 80% | no | yes |"), markdown);
         assertTrue(markdown.contains("| naive | ws | 1 | 100 | 10,000 | 1,000 | 100 k | 40.0 k | 12,345 | 833 | 2,500 | " +
             "3,000 | 96% | 80% | no | no |"), markdown);
+        assertTrue(markdown.contains("| naive | ws | 1,000 | 833 / 2,500 | 4.00 / 12.0 | 208× | 208× | no, no |"),
+            "naive against Roomwire at the same rate: " + markdown);
+        assertFalse(markdown.contains("| roomwire | ws | 1,000 | 4.00 / 12.0 |"), "Roomwire is not compared with itself");
         assertTrue(markdown.contains("| roomwire | ws | 10,000 | 0 | 146 | 150 | 200 | 5.12 | 3.00 | 0.500 | `byte[]` 20,000 KB, " +
             "`io.roomwire.engine.Session` 2,000 KB, `java.lang.String` 1,000 KB |"), markdown);
         assertTrue(markdown.contains("| node-ws | ws | 10,000 | 0 | 48.8 | 50.0 | 150 | 10.2 | – | – | – |"), markdown);
