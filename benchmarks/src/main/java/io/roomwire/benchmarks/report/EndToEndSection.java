@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * (the load generator's own rule). Per server the report gives the highest sustained achieved deliveries per second,
  * the p99 of the step whose offered deliveries per second is nearest {@value #TARGET_DELIVERIES} (within a factor of
  * two; "not sustained" when that step was not, or no step came that near), and Roomwire's sustained figure over the
- * server's.
+ * server's. Many rooms: each server's p50 and p99 over Roomwire's at the same offered rate. Idle memory: Roomwire's
+ * memory per connection (heap plus direct where there is a heap histogram, RSS elsewhere) over each server's.
  * <p>
  * Not thread safe: built and rendered by one thread.
  */
@@ -491,19 +492,32 @@ final class EndToEndSection
             .append("baseline, per client. Heap per connection (JVM servers): live heap after a full GC, per ")
             .append("client, with the classes holding most of it. Direct per connection (Roomwire): direct buffers in ")
             .append("use (room logs, outbound buffers) with the clients connected, less before, per client; a JVM ")
-            .append("server's memory per connection is heap plus direct.\n\n");
+            .append("server's memory per connection is heap plus direct (its RSS is mostly heap sizing). Memory per ")
+            .append("connection is that sum where there is a heap histogram and RSS per connection elsewhere; ")
+            .append("Roomwire ÷ server compares it (below 1, Roomwire holds less).\n\n");
         final Markdown table = new Markdown(
             "server", "protocol", ">clients", ">closed", ">RSS baseline MB", ">RSS start MB", ">RSS end MB",
-            ">RSS per connection KB", ">heap per connection KB", ">direct per connection KB", "largest heap classes");
+            ">RSS per connection KB", ">heap per connection KB", ">direct per connection KB",
+            ">memory per connection KB", ">Roomwire ÷ server", "largest heap classes");
         final List<JsonNode> heapLeft = new ArrayList<>(heap);
         final List<JsonNode> sorted = new ArrayList<>(idle);
         sorted.sort(Comparator.comparing((JsonNode n) -> n.path("label").asText(), EndToEndSection::compareServers));
+        final List<String[]> rows = new ArrayList<>();
+        final List<Double> memory = new ArrayList<>();
+        double roomwireMemory = Double.NaN;
         for (final JsonNode line : sorted)
         {
             final String label = line.path("label").asText();
             final int clients = line.path("clients").asInt();
             final JsonNode heapLine = takeHeap(heapLeft, label, clients);
-            table.row(
+            final double memoryKb =
+                null == heapLine ? number(line, "rssPerConnectionBytes") / 1024 : heapAndDirectKb(heapLine);
+            if (ROOMWIRE.equals(label) && Double.isNaN(roomwireMemory))
+            {
+                roomwireMemory = memoryKb;
+            }
+            memory.add(memoryKb);
+            rows.add(new String[]{
                 label,
                 line.path("protocol").asText(Markdown.NONE),
                 Markdown.number(clients),
@@ -514,12 +528,21 @@ final class EndToEndSection
                 Markdown.number(number(line, "rssPerConnectionBytes") / 1024),
                 null == heapLine ? Markdown.NONE : Markdown.number(number(heapLine, "heapPerConnectionBytes") / 1024),
                 direct(heapLine),
-                null == heapLine ? Markdown.NONE : topClasses(heapLine));
+                Markdown.number(memoryKb),
+                null,
+                null == heapLine ? Markdown.NONE : topClasses(heapLine)});
         }
         for (final JsonNode heapLine : heapLeft)
         {
-            table.row(
-                heapLine.path("label").asText(),
+            final String label = heapLine.path("label").asText();
+            final double memoryKb = heapAndDirectKb(heapLine);
+            if (ROOMWIRE.equals(label) && Double.isNaN(roomwireMemory))
+            {
+                roomwireMemory = memoryKb;
+            }
+            memory.add(memoryKb);
+            rows.add(new String[]{
+                label,
                 Markdown.NONE,
                 Markdown.number(heapLine.path("clients").asInt()),
                 Markdown.NONE,
@@ -529,9 +552,28 @@ final class EndToEndSection
                 Markdown.NONE,
                 Markdown.number(number(heapLine, "heapPerConnectionBytes") / 1024),
                 direct(heapLine),
-                topClasses(heapLine));
+                Markdown.number(memoryKb),
+                null,
+                topClasses(heapLine)});
+        }
+        for (int i = 0; i < rows.size(); i++)
+        {
+            final String[] row = rows.get(i);
+            row[11] = ROOMWIRE.equals(row[0]) ? Markdown.NONE : Markdown.ratio(roomwireMemory / memory.get(i));
+            table.row(row);
         }
         out.append(table.render()).append('\n');
+    }
+
+    /**
+     * @param heapLine a heap histogram line.
+     * @return live heap plus direct memory per connection in KB (direct 0 when the line has none).
+     */
+    private static double heapAndDirectKb(final JsonNode heapLine)
+    {
+        final double direct =
+            heapLine.has("directPerConnectionBytes") ? number(heapLine, "directPerConnectionBytes") : 0;
+        return (number(heapLine, "heapPerConnectionBytes") + direct) / 1024;
     }
 
     private static String direct(final JsonNode heapLine)

@@ -230,12 +230,16 @@ class BenchmarkReportTest
             "3,000 | 96% | 80% | no | no |"), markdown);
         assertTrue(markdown.contains("| naive | ws | 1,000 | 833 / 2,500 | 4.00 / 12.0 | 208× | 208× | no, no |"),
             "naive against Roomwire at the same rate: " + markdown);
-        assertFalse(markdown.contains("| roomwire | ws | 1,000 | 4.00 / 12.0 |"), "Roomwire is not compared with itself");
-        assertTrue(markdown.contains("| roomwire | ws | 10,000 | 0 | 146 | 150 | 200 | 5.12 | 3.00 | 0.500 | `byte[]` 20,000 KB, " +
-            "`io.roomwire.engine.Session` 2,000 KB, `java.lang.String` 1,000 KB |"), markdown);
-        assertTrue(markdown.contains("| node-ws | ws | 10,000 | 0 | 48.8 | 50.0 | 150 | 10.2 | – | – | – |"), markdown);
-        assertTrue(markdown.contains("| naive | – | 10,000 | – | – | – | – | – | 8.00 | – | – |"),
-            "a heap line without an idle line: " + markdown);
+        assertFalse(markdown.contains("| roomwire | ws | 1,000 | 4.00 / 12.0 |"),
+            "Roomwire is not compared with itself");
+        // memory per connection: heap plus direct where there is a histogram (3.50 KB for Roomwire), else RSS
+        assertTrue(markdown.contains("| roomwire | ws | 10,000 | 0 | 146 | 150 | 200 | 5.12 | 3.00 | 0.500 | " +
+            "3.50 | – | `byte[]` 20,000 KB, `io.roomwire.engine.Session` 2,000 KB, `java.lang.String` 1,000 KB |"),
+            markdown);
+        assertTrue(markdown.contains("| node-ws | ws | 10,000 | 0 | 48.8 | 50.0 | 150 | 10.2 | – | – | " +
+            "10.2 | 0.34× | – |"), markdown);
+        assertTrue(markdown.contains("| naive | – | 10,000 | – | – | – | – | – | 8.00 | – | " +
+            "8.00 | 0.44× | – |"), "a heap line without an idle line: " + markdown);
         assertTrue(markdown.indexOf("| roomwire | ws | 10,000 |") < markdown.indexOf("| node-ws | ws | 10,000 |"));
 
         final String sse = markdown.substring(markdown.indexOf("### End to end: SSE fan-out"));
