@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -40,9 +41,10 @@ import java.util.logging.Logger;
  * java -jar roomwire-server.jar --dev --port 8080
  * }</pre>
  * Each XNIO I/O thread has its own engine gateway ({@link IoLoop}); handlers run on the I/O thread of their connection
- * and never block.
+ * and never block. {@code /metrics} alone is rendered on a worker thread (see {@link #metricsExecutor(Executor)}).
  * <p>
- * Thread safety: {@link #start(ServerConfig)} and {@link #close()} from any thread; the rest is used by I/O threads.
+ * Thread safety: {@link #start(ServerConfig)} and {@link #close()} from any thread; the rest is used by I/O threads,
+ * and {@code /metrics} by a worker thread.
  */
 public final class RoomwireServer implements AutoCloseable
 {
@@ -64,6 +66,7 @@ public final class RoomwireServer implements AutoCloseable
     private final PublishHandler publishHandler;
     private final long keepAliveIntervalNs;
     private final int port;
+    private volatile Executor metricsExecutor;
     private volatile boolean isClosed;
     private volatile boolean isReady;
 
@@ -299,6 +302,22 @@ public final class RoomwireServer implements AutoCloseable
         }
     }
 
+    private void sendMetrics(final HttpServerExchange exchange)
+    {
+        sendText(exchange, StatusCodes.OK, "text/plain; version=0.0.4; charset=utf-8",
+            metrics.render(engine.engineCounters()));
+    }
+
+    /**
+     * Where {@code /metrics} is rendered: by default (null) Undertow's worker threads, off the I/O threads.
+     *
+     * @param executor to render on, or null for the worker threads.
+     */
+    void metricsExecutor(final Executor executor)
+    {
+        this.metricsExecutor = executor;
+    }
+
     // ------------------------------------------------------------------ shared with handlers
 
     Metrics metrics()
@@ -513,8 +532,18 @@ public final class RoomwireServer implements AutoCloseable
         }
         else if (path.equals("/metrics"))
         {
-            sendText(exchange, StatusCodes.OK, "text/plain; version=0.0.4; charset=utf-8",
-                metrics.render(engine.engineCounters()));
+            // Rendering reads the JVM's management beans and builds several kilobytes of text: about a millisecond
+            // (1-4 ms at p90 on the benchmark VM) that every connection of this I/O thread would wait out at each
+            // scrape. The exchange is still written by its I/O thread.
+            final Executor executor = metricsExecutor;
+            if (null == executor)
+            {
+                exchange.dispatch(this::sendMetrics);
+            }
+            else
+            {
+                exchange.dispatch(executor, this::sendMetrics);
+            }
         }
         else if (exchange.getRequestMethod().equals(Methods.GET) || exchange.getRequestMethod().equals(Methods.HEAD))
         {

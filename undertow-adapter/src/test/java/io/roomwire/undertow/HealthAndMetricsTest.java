@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,6 +49,34 @@ class HealthAndMetricsTest
         final Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(text);
         assertTrue(matcher.find(), series + " missing from\n" + text);
         return (long)Double.parseDouble(matcher.group(1));
+    }
+
+    @Test
+    void shouldRenderMetricsOffTheIoThread() throws Exception
+    {
+        final List<String> submittedBy = new CopyOnWriteArrayList<>();
+        final List<String> renderedOn = new CopyOnWriteArrayList<>();
+        server.metricsExecutor((task) ->
+        {
+            submittedBy.add(Thread.currentThread().getName());
+            new Thread(() ->
+            {
+                renderedOn.add(Thread.currentThread().getName());
+                task.run();
+            }, "metrics-renderer").start();
+        });
+        try
+        {
+            final String text = metrics();
+            assertTrue(value(text, "roomwire_engine_gateways") >= 1, text);
+            assertEquals(1, submittedBy.size(), "dispatched once: " + submittedBy);
+            assertTrue(submittedBy.get(0).contains("I/O"), "routed on an I/O thread: " + submittedBy);
+            assertEquals(List.of("metrics-renderer"), renderedOn);
+        }
+        finally
+        {
+            server.metricsExecutor(null);
+        }
     }
 
     @Test
