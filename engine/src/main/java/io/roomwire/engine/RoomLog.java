@@ -117,9 +117,15 @@ final class RoomLog
     static final int EARLY_GROWTH_MIN_CAPACITY = 8 * 1024;
 
     /**
-     * Values of the per-room growth jitter: the slack ahead of need is {@code jitter / 512} of the log.
+     * Bits of the per-room growth jitter; the slack ahead of need is {@code jitter / (2 * GROWTH_JITTER_VALUES)} of
+     * the log, under half of it.
      */
-    static final int GROWTH_JITTER_VALUES = 1 << 8;
+    private static final int GROWTH_JITTER_BITS = 8;
+
+    /**
+     * Values of the per-room growth jitter, from 0.
+     */
+    static final int GROWTH_JITTER_VALUES = 1 << GROWTH_JITTER_BITS;
 
     private final int maxCapacity;
     private final int historyRecords;
@@ -146,7 +152,8 @@ final class RoomLog
      *                        the outbound budget, so a receiver resuming from the oldest record has that much slack
      *                        before it must be cut loose.
      * @param growthJitter    from 0 to {@link #GROWTH_JITTER_VALUES} - 1: how far ahead of need this log grows
-     *                        while its history fills, in 512ths of its length; 0 grows only when needed.
+     *                        while its history fills, in {@code 2 * GROWTH_JITTER_VALUES}ths of its length; 0 grows
+     *                        only when needed.
      */
     RoomLog(
         final int initialCapacity,
@@ -178,7 +185,7 @@ final class RoomLog
      */
     static int growthJitter(final long roomHash)
     {
-        return (int)(roomHash >>> (Long.SIZE - 8));
+        return (int)(roomHash >>> (Long.SIZE - GROWTH_JITTER_BITS));
     }
 
     // ------------------------------------------------------------------ reader side (any thread)
@@ -316,9 +323,9 @@ final class RoomLog
      * Whether to grow before writing the next record, for history: when writing it would drop records that the history
      * count says to keep; or, ahead of need, when the log is at least {@link #EARLY_GROWTH_MIN_CAPACITY} long and short
      * of the retained length, the records the history wants span more than the log less its slack
-     * ({@code growthJitter / 512} of it), and at their mean length the whole history count would not fit. So a room
-     * whose history fits is never grown early; the projection overshoots only when later records are shorter than
-     * the earlier ones.
+     * ({@code growthJitter / (2 * GROWTH_JITTER_VALUES)} of it), and at their mean length the whole history count
+     * would not fit. So a room whose history fits is never grown early; the projection overshoots only when later
+     * records are shorter than the earlier ones.
      *
      * @param frameLength unaligned frame length of the record to be written next.
      * @return true when the log should grow, and may.
@@ -344,7 +351,7 @@ final class RoomLog
 
         final long records = headSeq + 2 - wantedOldestSeq;
         return capacity >= EARLY_GROWTH_MIN_CAPACITY && capacity < retainLength &&
-            span + (((long)capacity * growthJitter) >> 9) > capacity &&
+            span + (((long)capacity * growthJitter) >> (GROWTH_JITTER_BITS + 1)) > capacity &&
             span * historyRecords > (long)capacity * records;
     }
 

@@ -499,25 +499,17 @@ final class EndToEndSection
             "server", "protocol", ">clients", ">closed", ">RSS baseline MB", ">RSS start MB", ">RSS end MB",
             ">RSS per connection KB", ">heap per connection KB", ">direct per connection KB",
             ">memory per connection KB", ">Roomwire ÷ server", "largest heap classes");
-        final List<JsonNode> heapLeft = new ArrayList<>(heap);
         final List<JsonNode> sorted = new ArrayList<>(idle);
         sorted.sort(Comparator.comparing((JsonNode n) -> n.path("label").asText(), EndToEndSection::compareServers));
-        final List<String[]> rows = new ArrayList<>();
-        final List<Double> memory = new ArrayList<>();
-        double roomwireMemory = Double.NaN;
+        final double roomwireKb = roomwireMemoryKb(sorted);
+        final List<JsonNode> heapLeft = new ArrayList<>(heap);
         for (final JsonNode line : sorted)
         {
             final String label = line.path("label").asText();
             final int clients = line.path("clients").asInt();
             final JsonNode heapLine = takeHeap(heapLeft, label, clients);
-            final double memoryKb =
-                null == heapLine ? number(line, "rssPerConnectionBytes") / 1024 : heapAndDirectKb(heapLine);
-            if (ROOMWIRE.equals(label) && Double.isNaN(roomwireMemory))
-            {
-                roomwireMemory = memoryKb;
-            }
-            memory.add(memoryKb);
-            rows.add(new String[]{
+            final double memoryKb = memoryKb(line, heapLine);
+            table.row(
                 label,
                 line.path("protocol").asText(Markdown.NONE),
                 Markdown.number(clients),
@@ -529,19 +521,14 @@ final class EndToEndSection
                 null == heapLine ? Markdown.NONE : Markdown.number(number(heapLine, "heapPerConnectionBytes") / 1024),
                 direct(heapLine),
                 Markdown.number(memoryKb),
-                null,
-                null == heapLine ? Markdown.NONE : topClasses(heapLine)});
+                ROOMWIRE.equals(label) ? Markdown.NONE : Markdown.ratio(roomwireKb / memoryKb),
+                null == heapLine ? Markdown.NONE : topClasses(heapLine));
         }
         for (final JsonNode heapLine : heapLeft)
         {
             final String label = heapLine.path("label").asText();
-            final double memoryKb = heapAndDirectKb(heapLine);
-            if (ROOMWIRE.equals(label) && Double.isNaN(roomwireMemory))
-            {
-                roomwireMemory = memoryKb;
-            }
-            memory.add(memoryKb);
-            rows.add(new String[]{
+            final double memoryKb = memoryKb(null, heapLine);
+            table.row(
                 label,
                 Markdown.NONE,
                 Markdown.number(heapLine.path("clients").asInt()),
@@ -553,24 +540,47 @@ final class EndToEndSection
                 Markdown.number(number(heapLine, "heapPerConnectionBytes") / 1024),
                 direct(heapLine),
                 Markdown.number(memoryKb),
-                null,
-                topClasses(heapLine)});
-        }
-        for (int i = 0; i < rows.size(); i++)
-        {
-            final String[] row = rows.get(i);
-            row[11] = ROOMWIRE.equals(row[0]) ? Markdown.NONE : Markdown.ratio(roomwireMemory / memory.get(i));
-            table.row(row);
+                ROOMWIRE.equals(label) ? Markdown.NONE : Markdown.ratio(roomwireKb / memoryKb),
+                topClasses(heapLine));
         }
         out.append(table.render()).append('\n');
     }
 
     /**
-     * @param heapLine a heap histogram line.
-     * @return live heap plus direct memory per connection in KB (direct 0 when the line has none).
+     * @param sortedIdle idle lines in report order.
+     * @return Roomwire's memory per connection in KB, as its row reports it: its first idle line with the heap line
+     * that row takes, else its first heap line; NaN without either.
      */
-    private static double heapAndDirectKb(final JsonNode heapLine)
+    private double roomwireMemoryKb(final List<JsonNode> sortedIdle)
     {
+        for (final JsonNode line : sortedIdle)
+        {
+            if (ROOMWIRE.equals(line.path("label").asText()))
+            {
+                return memoryKb(line, takeHeap(new ArrayList<>(heap), ROOMWIRE, line.path("clients").asInt()));
+            }
+        }
+        for (final JsonNode heapLine : heap)
+        {
+            if (ROOMWIRE.equals(heapLine.path("label").asText()))
+            {
+                return memoryKb(null, heapLine);
+            }
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * @param idleLine an idle line, or null.
+     * @param heapLine its heap histogram line, or null.
+     * @return memory per connection in KB: live heap plus direct where there is a heap line, else RSS.
+     */
+    private static double memoryKb(final JsonNode idleLine, final JsonNode heapLine)
+    {
+        if (null == heapLine)
+        {
+            return number(idleLine, "rssPerConnectionBytes") / 1024;
+        }
         final double direct =
             heapLine.has("directPerConnectionBytes") ? number(heapLine, "directPerConnectionBytes") : 0;
         return (number(heapLine, "heapPerConnectionBytes") + direct) / 1024;
