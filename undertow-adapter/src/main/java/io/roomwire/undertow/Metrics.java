@@ -29,6 +29,8 @@ final class Metrics
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder socketWrites = new LongAdder();
+    private final LongAdder outboundBufferAllocations = new LongAdder();
+    private final LongAdder outboundBufferGrowths = new LongAdder();
     private final LongAdder laggingCloses = new LongAdder();
     private final LongAdder endpointErrors = new LongAdder();
     private final Map<Integer, LongAdder> closeCodes = new ConcurrentHashMap<>();
@@ -84,6 +86,22 @@ final class Metrics
     void socketWrite()
     {
         socketWrites.increment();
+    }
+
+    /**
+     * @return the counter of outbound buffers the I/O threads' pools allocated, none of the size being free.
+     */
+    LongAdder outboundBufferAllocations()
+    {
+        return outboundBufferAllocations;
+    }
+
+    /**
+     * A connection's outbound bytes outgrew their buffer and were copied to a larger one.
+     */
+    void outboundBufferGrown()
+    {
+        outboundBufferGrowths.increment();
     }
 
     void laggingClose()
@@ -156,6 +174,12 @@ final class Metrics
         metric(out, "roomwire_bytes_sent_total", "counter", "bytes written to clients", bytesOut.sum());
         metric(out, "roomwire_socket_writes_total", "counter", "system calls writing to clients (many records each under load)",
             socketWrites.sum());
+        metric(out, "roomwire_outbound_buffers_allocated_total", "counter",
+            "outbound buffers allocated because the I/O thread's pool had none of the size free (steady traffic: none)",
+            outboundBufferAllocations.sum());
+        metric(out, "roomwire_outbound_buffer_growths_total", "counter",
+            "outbound bytes copied to a larger buffer because a drain brought a connection more than its last write",
+            outboundBufferGrowths.sum());
         metric(out, "roomwire_lagging_disconnects_total", "counter", "connections closed because they lagged",
             laggingCloses.sum());
         metric(out, "roomwire_endpoint_errors_total", "counter", "connections closed after an unexpected error",
