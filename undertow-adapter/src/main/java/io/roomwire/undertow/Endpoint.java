@@ -6,6 +6,7 @@ import org.xnio.channels.StreamSinkChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One engine session as a transport carries it: a WebSocket, an SSE stream, a long-poll session or an HTTP
@@ -28,7 +29,7 @@ abstract class Endpoint
     boolean isClosed;
     /** Which twentieth of a second the I/O loop ticks this endpoint in. */
     int tickSlice;
-    private long lastSessionKeepAliveNs = System.nanoTime();
+    private long lastSessionKeepAliveNs;
     /** Bytes waiting to be written, or null when none wait. */
     private ByteBuffer outbound;
     /**
@@ -41,6 +42,18 @@ abstract class Endpoint
     Endpoint(final IoLoop loop)
     {
         this.loop = loop;
+        // the first keep-alive comes up to half an interval early, at random, so sessions opened together do not send
+        // theirs to the engine in the same tick every interval
+        this.lastSessionKeepAliveNs = System.nanoTime() - earlyBy(loop.server.keepAliveIntervalNs());
+    }
+
+    /**
+     * @param intervalNs of a periodic task.
+     * @return how much earlier than a whole interval to run it the first time: at random, up to half the interval.
+     */
+    static long earlyBy(final long intervalNs)
+    {
+        return ThreadLocalRandom.current().nextLong(intervalNs / 2 + 1);
     }
 
     /**

@@ -56,7 +56,8 @@ final class SseEndpoint extends Endpoint
         this.remoteAddress = remoteAddress;
         final long nowNs = System.nanoTime();
         this.lastWriteNs = nowNs;
-        this.lastKeepAliveNs = nowNs;
+        // the first keep-alive comment comes up to half an interval early, at random, as a WebSocket's first ping
+        this.lastKeepAliveNs = nowNs - earlyBy(loop.config.sseKeepAliveNs());
     }
 
     String transport()

@@ -56,6 +56,8 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
     private int fragmentLength;
     private long lastInboundNs;
     private long lastPingNs;
+    /** How much earlier than a whole quiet interval the first ping is due; 0 once it was sent. */
+    private int firstPingEarlyMs;
     private long frameTat = Long.MIN_VALUE + 1;
     private boolean isCloseSent;
     private boolean isHttpStateHeld;
@@ -78,6 +80,9 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
         final long nowNs = System.nanoTime();
         this.lastInboundNs = nowNs;
         this.lastPingNs = nowNs;
+        // the first ping of a quiet connection comes up to half an interval early, at random, so connections opened
+        // together (a reconnect wave after a restart) are not pinged, and do not answer, in the same tick every interval
+        this.firstPingEarlyMs = (int)TimeUnit.NANOSECONDS.toMillis(earlyBy(loop.config.pingIntervalNs()));
     }
 
     String transport()
@@ -628,10 +633,12 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
             closeWith(ErrorCodes.closeCode(ErrorCode.IDLE_TIMEOUT), ErrorCodes.jsonName(ErrorCode.IDLE_TIMEOUT));
             return;
         }
-        if (nowNs - Math.max(lastInboundNs, lastPingNs) >= loop.config.pingIntervalNs())
+        if (nowNs - Math.max(lastInboundNs, lastPingNs) >=
+            loop.config.pingIntervalNs() - TimeUnit.MILLISECONDS.toNanos(firstPingEarlyMs))
         {
             // only a quiet connection is pinged: a frame received is as good a sign of life as a pong
             lastPingNs = nowNs;
+            firstPingEarlyMs = 0;
             WebSocketFrames.putHeader(reserveOutbound(2), WebSocketFrames.OPCODE_PING, 0);
             markDirty();
         }
