@@ -319,7 +319,7 @@ final class IoLoop implements SessionHandler, Runnable
             endpointBySlot[slot] = endpoint;
             endpointCount++;
         }
-        endpoint.tickSlice = nextTickSlice;
+        endpoint.tickSlice = (byte)nextTickSlice;
         nextTickSlice = (nextTickSlice + 1) % TICK_SLICES;
         tickLists[endpoint.tickSlice].add(endpoint);
         server.metrics().opened(endpoint.transport());
