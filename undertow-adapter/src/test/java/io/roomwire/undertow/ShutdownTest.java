@@ -25,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(30)
 class ShutdownTest
 {
+    private static final String POLL_REQUESTS = "roomwire_http_requests_total{endpoint=\"poll\"}";
+
     private static final int RECORDS = 200;
     private RoomwireServer server;
 
@@ -72,8 +74,16 @@ class ShutdownTest
             }
             final String target = "/poll/shutdown-poll?sid=" + firstPoll.path("sid").asText() + "&after=" + epoch + "-" +
                 after;
+            final long pollsBefore = Http.metric(server, POLL_REQUESTS);
             final CompletableFuture<HttpResponse<String>> heldPoll =
                 Http.CLIENT.sendAsync(Http.request(server, target).GET().build(), HttpResponse.BodyHandlers.ofString());
+            // the poll must reach the server before it closes, or the client finds no listener to connect to
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (Http.metric(server, POLL_REQUESTS) == pollsBefore)
+            {
+                assertTrue(System.nanoTime() - deadlineNs < 0, "the held poll never reached the server");
+                Thread.sleep(5);
+            }
 
             final Gateway publisher = server.engine().newGateway();
             final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
