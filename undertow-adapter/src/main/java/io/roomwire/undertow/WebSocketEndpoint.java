@@ -23,7 +23,6 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,8 +41,8 @@ import java.util.concurrent.TimeUnit;
 final class WebSocketEndpoint extends Endpoint implements ChannelListener<CloseableChannel>
 {
     private static final long FORCE_CLOSE_AFTER_NS = 5_000_000_000L;
-    /** Most a first ping comes early: half the interval, in 65,536ths of it. */
-    private static final int FIRST_PING_EARLY_LIMIT = 1 << 15;
+    /** The unit of {@link #firstPingEarly}: 65,536ths of the ping interval. */
+    private static final int PING_INTERVAL_FRACTIONS = 1 << 16;
 
     private final StreamConnection connection;
     private final ConduitStreamSourceChannel source;
@@ -89,7 +88,7 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
         this.lastPingNs = nowNs;
         // the first ping of a quiet connection comes up to half an interval early, at random, so connections opened
         // together (a reconnect wave after a restart) are not pinged, and do not answer, in the same tick every interval
-        this.firstPingEarly = (char)ThreadLocalRandom.current().nextInt(FIRST_PING_EARLY_LIMIT + 1);
+        this.firstPingEarly = (char)earlyBy(PING_INTERVAL_FRACTIONS);
     }
 
     String transport()

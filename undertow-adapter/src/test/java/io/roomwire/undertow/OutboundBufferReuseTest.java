@@ -33,6 +33,10 @@ class OutboundBufferReuseTest
     private static final int PAYLOAD_LENGTH = 180;
     private static final String ROOM = "reuse";
     private static RoomwireServer server;
+    /** Length on the wire of the last record a burst read back, its frame header included. */
+    private static int lastRecordLength;
+    /** Number of the next record published. */
+    private static int sequence;
 
     @BeforeAll
     static void start()
@@ -114,9 +118,6 @@ class OutboundBufferReuseTest
             }
         }
     }
-
-    private static int lastRecordLength;
-    private static int sequence;
 
     /**
      * Publish {@code count} records on the I/O thread in one task, so they reach every member in one drain, and read
