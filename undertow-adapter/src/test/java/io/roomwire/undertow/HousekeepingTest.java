@@ -1,6 +1,5 @@
 package io.roomwire.undertow;
 
-import io.roomwire.engine.Engine;
 import io.roomwire.engine.EngineCounters.SystemCounter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,10 +29,7 @@ class HousekeepingTest
     @BeforeAll
     static void start()
     {
-        server = RoomwireServer.start(
-            new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(1)
-                .pingIntervalNs(TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS)),
-            new Engine.Context().heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS)));
+        server = TestServers.devWithLivenessInterval(INTERVAL_MS);
     }
 
     @AfterAll
