@@ -15,7 +15,8 @@
 #           seconds, 5,000 msgs/s, a step one generator core receives with room to spare; at 10,000 msgs/s it is the
 #           limit for any server on 2 cores)
 #   idle    10,000 idle connections (1,000 rooms of 10): RSS per connection, and live heap per connection (class
-#           histograms before and during) for the JVM servers
+#           histograms before and during) for the JVM servers; then every client closes at once, and the time until
+#           the server has closed its ends (mass disconnect; waited for up to $DISCONNECT_TIMEOUT, per mode)
 #   sse     the fan-out over Server-Sent Events: 1,000 SSE subscribers, 1 WebSocket publisher (Roomwire only)
 # Servers: roomwire (this repository's server with its defaults: pinned to one core, it runs the engine on its I/O
 # thread; roomwire-thread: the same with the engine on a thread of its own), naive (the
@@ -42,7 +43,7 @@ MODE=${1:-}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 case "$MODE" in
     quick | full | smoke) ;;
-    *) sed -n '2,38p' "$0"; exit 2 ;;
+    *) sed -n '2,39p' "$0"; exit 2 ;;
 esac
 
 SERVERS=${SERVERS:-roomwire naive bun node-ws socketio fastapi}
@@ -65,15 +66,18 @@ case "$MODE" in
     smoke)
         FANOUT_RATES=${FANOUT_RATES:-10}; FANOUT_CLIENTS=100; ROOMS_CLIENTS=200; IDLE_CLIENTS=200; SSE_RATES=10
         ROOMS_RATES=${ROOMS_RATES:-200}
-        PREWARM=1s; WARMUP=500ms; DURATION=1s; DRAIN=1s; ROOMS_DURATION=2s; IDLE_HOLD=2s ;;
+        PREWARM=1s; WARMUP=500ms; DURATION=1s; DRAIN=1s; ROOMS_DURATION=2s; IDLE_HOLD=2s
+        DISCONNECT_TIMEOUT=5s ;;
     quick)
         FANOUT_RATES=${FANOUT_RATES:-1000,3000}; FANOUT_CLIENTS=1000; ROOMS_CLIENTS=10000; IDLE_CLIENTS=10000
         ROOMS_RATES=${ROOMS_RATES:-10000}
-        SSE_RATES=100,1000; PREWARM=2s; WARMUP=1s; DURATION=3s; DRAIN=2s; ROOMS_DURATION=3s; IDLE_HOLD=3s ;;
+        SSE_RATES=100,1000; PREWARM=2s; WARMUP=1s; DURATION=3s; DRAIN=2s; ROOMS_DURATION=3s; IDLE_HOLD=3s
+        DISCONNECT_TIMEOUT=3s ;;
     full)
         FANOUT_RATES=${FANOUT_RATES:-20,50,100,200,500,1000,2000,3000,4000,5000}; FANOUT_CLIENTS=1000
         ROOMS_CLIENTS=10000; IDLE_CLIENTS=10000; SSE_RATES=100,500,1000,2000,3000,5000; ROOMS_RATES=${ROOMS_RATES:-5000,10000}
-        PREWARM=20s; WARMUP=3s; DURATION=10s; DRAIN=5s; ROOMS_DURATION=20s; IDLE_HOLD=20s ;;
+        PREWARM=20s; WARMUP=3s; DURATION=10s; DRAIN=5s; ROOMS_DURATION=20s; IDLE_HOLD=20s
+        DISCONNECT_TIMEOUT=60s ;;
 esac
 
 log() { echo "[run $(date +%H:%M:%S)] $*" >&2; }
@@ -137,7 +141,7 @@ SERVER_PID=
 stop_server() {
     if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
         kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 150); do
+        for _ in $(seq 1 50); do
             kill -0 "$SERVER_PID" 2>/dev/null || break
             sleep 0.1
         done
@@ -321,6 +325,7 @@ EOF
             fi
             generator "$server" idle "$protocol" "$logs-generator.log" -Droomwire.load.clients="$IDLE_CLIENTS" \
                 -Droomwire.load.rooms=$((IDLE_CLIENTS / 10)) -Droomwire.load.idle="$IDLE_HOLD" \
+                -Droomwire.load.disconnect.timeout="$DISCONNECT_TIMEOUT" \
                 -Droomwire.load.idle.baseline.rss.kb="$baseline" "${hook_args[@]}"
             if is_jvm "$server" && [ -s "$logs-histogram-during.txt" ]; then
                 idle_heap "$server" "$logs-histogram-before.txt" "$logs-histogram-during.txt" "$IDLE_CLIENTS" \

@@ -153,6 +153,12 @@ public final class LoadGenerator
     public static final String IDLE_HOOK_PROP_NAME = "roomwire.load.idle.hook";
 
     /**
+     * Idle mode: at the end of the hold every client closes its socket at once, and the generator waits this long at
+     * most (default {@code 60s}) for the server to close its ends.
+     */
+    public static final String DISCONNECT_TIMEOUT_PROP_NAME = "roomwire.load.disconnect.timeout";
+
+    /**
      * Share of the offered deliveries a step must achieve, in its measured window, to count as sustained: below it the
      * server is falling behind even when the drain lets it catch up without loss.
      */
@@ -161,6 +167,7 @@ public final class LoadGenerator
     private static final long PROBE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long STEP_LEAD_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long IDLE_REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final long DISCONNECT_POLL_NS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final String SOCKET_IO_EVENT_PREFIX = "42[\"message\",";
     private static final String SOCKET_IO_EVENT_SUFFIX = "]";
     private static final String[] CSV_FIELDS = {
@@ -202,6 +209,7 @@ public final class LoadGenerator
     private final long idleNs;
     private final long idleBaselineRssKb;
     private final String idleHook;
+    private final long disconnectTimeoutNs;
 
     private final PrintStream out;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -266,6 +274,7 @@ public final class LoadGenerator
         idleBaselineRssKb = null == properties.getProperty(IDLE_BASELINE_RSS_PROP_NAME) ? -1 :
             Long.parseLong(properties.getProperty(IDLE_BASELINE_RSS_PROP_NAME).trim());
         idleHook = properties.getProperty(IDLE_HOOK_PROP_NAME);
+        disconnectTimeoutNs = durationNs(DISCONNECT_TIMEOUT_PROP_NAME, "60s");
     }
 
     /**
@@ -363,6 +372,7 @@ public final class LoadGenerator
         {
             settings.put(IDLE_BASELINE_RSS_PROP_NAME, idleBaselineRssKb < 0 ? "(none)" : idleBaselineRssKb);
             settings.put(IDLE_HOOK_PROP_NAME, null == idleHook ? "(none)" : idleHook);
+            settings.put(DISCONNECT_TIMEOUT_PROP_NAME, formatMs(disconnectTimeoutNs));
         }
         settings.forEach((key, value) -> out.println("#   -D" + key + "=" + value));
         out.println("# cores available " + Runtime.getRuntime().availableProcessors() + " (allowed " +
@@ -597,6 +607,7 @@ public final class LoadGenerator
         result.put("failed", failed);
         result.put("openAtEnd", openAtEnd);
         result.put("holdSeconds", idleNs / 1e9);
+        disconnectAll(result);
         results.add(result);
         appendJson(result);
 
@@ -612,6 +623,47 @@ public final class LoadGenerator
         out.printf(Locale.ROOT, "# idle: only %d of %d clients open at the end: %d did not connect, %d closed (%s)%n",
             openAtEnd, clientCount, failed, closed, closeSummary());
         return 1;
+    }
+
+    /**
+     * End of the idle hold: every client closes its socket at once (as when a client fleet's network drops), and the
+     * time until the server has closed its ends is measured: until no socket on the server's port is established or
+     * waiting for its owner to close ({@link ProcStat#openServerSockets(int)}), polled every 5 ms, with the server's
+     * CPU time meanwhile. The clock starts before the first client closes; the generator's selector threads close
+     * their clients one after the other.
+     *
+     * @param result the idle line, which gets {@code disconnectMs} (null when the server had not closed every end
+     *               within {@value #DISCONNECT_TIMEOUT_PROP_NAME}), {@code disconnectTimeoutMs},
+     *               {@code disconnectServerCpuMs} and {@code disconnectOpenAtEnd}.
+     */
+    private void disconnectAll(final Map<String, Object> result)
+    {
+        final long cpuStartNs = ProcStat.cpuTimeNs(serverPid);
+        final long startNs = System.nanoTime();
+        for (final ReceiverLoop loop : loops)
+        {
+            loop.stopAsync();
+        }
+
+        int open = ProcStat.openServerSockets(port);
+        long nowNs = System.nanoTime();
+        while (open > 0 && nowNs - startNs < disconnectTimeoutNs)
+        {
+            LockSupport.parkNanos(DISCONNECT_POLL_NS);
+            open = ProcStat.openServerSockets(port);
+            nowNs = System.nanoTime();
+        }
+        final long cpuEndNs = ProcStat.cpuTimeNs(serverPid);
+        final Double disconnectMs = 0 == open ? (nowNs - startNs) / 1e6 : null;
+        final Double serverCpuMs = cpuStartNs < 0 || cpuEndNs < 0 ? null : (cpuEndNs - cpuStartNs) / 1e6;
+        result.put("disconnectMs", disconnectMs);
+        result.put("disconnectTimeoutMs", disconnectTimeoutNs / 1e6);
+        result.put("disconnectServerCpuMs", serverCpuMs);
+        result.put("disconnectOpenAtEnd", open);
+        out.printf(Locale.ROOT, "# disconnect: %d clients closed at once; %s, server CPU %s%n", clientCount,
+            null == disconnectMs ? open + " server ends still open after " + formatMs(disconnectTimeoutNs) :
+            String.format(Locale.ROOT, "the server closed every end in %.0f ms", disconnectMs),
+            null == serverCpuMs ? "n/a" : String.format(Locale.ROOT, "%.0f ms", serverCpuMs));
     }
 
     private void holdUntil(final long deadlineNs)

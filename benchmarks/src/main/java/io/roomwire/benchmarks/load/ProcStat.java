@@ -1,10 +1,12 @@
 package io.roomwire.benchmarks.load;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -169,6 +171,45 @@ final class ProcStat
         }
         byName.put(CONTEXT_SWITCHES, switches);
         return byName;
+    }
+
+    /**
+     * @param port a local TCP port, the server's.
+     * @return sockets on this host with that local port that are established or whose peer has closed and the owner
+     * not yet ({@code ESTABLISHED} or {@code CLOSE_WAIT} in {@code /proc/net/tcp} and {@code tcp6}): the server's ends
+     * of connections it has not closed; -1 when unreadable.
+     */
+    static int openServerSockets(final int port)
+    {
+        final String localPort = String.format(Locale.ROOT, ":%04X", port);
+        int open = 0;
+        boolean isRead = false;
+        for (final String table : new String[]{"/proc/net/tcp", "/proc/net/tcp6"})
+        {
+            try (BufferedReader reader = Files.newBufferedReader(Path.of(table), StandardCharsets.US_ASCII))
+            {
+                isRead = true;
+                reader.readLine(); // the header
+                String line;
+                while (null != (line = reader.readLine()))
+                {
+                    // "  sl  local_address rem_address   st ...": the local address ends with its port, then the state
+                    final int colon = line.indexOf(':');
+                    final int localEnd = line.indexOf(' ', colon + 2);
+                    final int stateStart = line.indexOf(' ', localEnd + 1) + 1;
+                    if (line.startsWith(localPort, localEnd - localPort.length()) &&
+                        (line.startsWith("01", stateStart) || line.startsWith("08", stateStart)))
+                    {
+                        open++;
+                    }
+                }
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                // no such table (no IPv6), or unreadable
+            }
+        }
+        return isRead ? open : -1;
     }
 
     /**

@@ -299,9 +299,20 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
      */
     void stop() throws InterruptedException
     {
-        isRunning = false;
-        selector.wakeup();
+        stopAsync();
         thread.join(5_000);
+    }
+
+    /**
+     * Stop the loop and close its connections, without waiting. Idempotent.
+     */
+    void stopAsync()
+    {
+        if (isRunning)
+        {
+            isRunning = false;
+            selector.wakeup();
+        }
     }
 
     // ------------------------------------------------------------------ loop thread

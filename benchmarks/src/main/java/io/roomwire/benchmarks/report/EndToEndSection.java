@@ -544,6 +544,61 @@ final class EndToEndSection
                 topClasses(heapLine));
         }
         out.append(table.render()).append('\n');
+        renderDisconnect(out, sorted);
+    }
+
+    /**
+     * The end of the idle hold: every client closes its socket at once, and the generator times how long the server
+     * takes to close its ends.
+     */
+    private static void renderDisconnect(final StringBuilder out, final List<JsonNode> sortedIdle)
+    {
+        final List<JsonNode> lines = new ArrayList<>();
+        for (final JsonNode line : sortedIdle)
+        {
+            if (line.has("disconnectOpenAtEnd"))
+            {
+                lines.add(line);
+            }
+        }
+        if (lines.isEmpty())
+        {
+            return;
+        }
+
+        out.append("Mass disconnect, at the end of the hold: every client closes its socket at once (as when a ")
+            .append("client fleet's network drops), and the generator times until no socket on the server's port is ")
+            .append("established or waiting for the server to close it (`/proc/net/tcp`, every 5 ms), with the ")
+            .append("server's CPU time meanwhile. The time includes the generator closing its clients one after ")
+            .append("another. Roomwire ÷ server compares the time (below 1, Roomwire is done sooner).\n\n");
+        double roomwireMs = Double.NaN;
+        for (final JsonNode line : lines)
+        {
+            if (ROOMWIRE.equals(line.path("label").asText()) && line.path("disconnectMs").isNumber())
+            {
+                roomwireMs = line.path("disconnectMs").asDouble();
+                break;
+            }
+        }
+        final Markdown table = new Markdown(
+            "server", ">clients", ">all closed by the server, ms", ">server CPU meanwhile, ms",
+            ">still open at the timeout", ">Roomwire ÷ server");
+        for (final JsonNode line : lines)
+        {
+            final String label = line.path("label").asText();
+            final boolean isDone = line.path("disconnectMs").isNumber();
+            table.row(
+                label,
+                Markdown.number(line.path("clients").asInt()),
+                isDone ? Markdown.number(line.path("disconnectMs").asDouble()) :
+                    "> " + Markdown.number(line.path("disconnectTimeoutMs").asDouble(60_000)),
+                line.path("disconnectServerCpuMs").isNumber() ?
+                    Markdown.number(line.path("disconnectServerCpuMs").asDouble()) : Markdown.NONE,
+                Markdown.number(line.path("disconnectOpenAtEnd").asInt()),
+                ROOMWIRE.equals(label) || !isDone ? Markdown.NONE :
+                    Markdown.ratio(roomwireMs / line.path("disconnectMs").asDouble()));
+        }
+        out.append(table.render()).append('\n');
     }
 
     /**

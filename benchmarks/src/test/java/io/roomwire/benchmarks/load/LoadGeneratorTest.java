@@ -180,6 +180,9 @@ class LoadGeneratorTest
         final long rssEndKb = (long)idle.get("rssEndKb");
         assertTrue(rssEndKb > 1024, printed);
         assertEquals((rssEndKb - 1024) * 1024.0 / 5, (double)idle.get("rssPerConnectionBytes"), 1e-6);
+        assertEquals(0, idle.get("disconnectOpenAtEnd"), "the server closed its end of every client: " + printed);
+        assertTrue((double)idle.get("disconnectMs") >= 0, printed);
+        assertTrue(printed.contains("# disconnect: 5 clients closed at once; the server closed every end in "), printed);
 
         final List<String> json = Files.readAllLines(dir.resolve("results.jsonl"));
         assertEquals(1, json.size());

@@ -241,6 +241,9 @@ class BenchmarkReportTest
         assertTrue(markdown.contains("| naive | – | 10,000 | – | – | – | – | – | 8.00 | – | " +
             "8.00 | 0.44× | – |"), "a heap line without an idle line: " + markdown);
         assertTrue(markdown.indexOf("| roomwire | ws | 10,000 |") < markdown.indexOf("| node-ws | ws | 10,000 |"));
+        // mass disconnect: a server that had not closed every end within the minute gets no time and no ratio
+        assertTrue(markdown.contains("| roomwire | 10,000 | 413 | 380 | 0 | – |"), markdown);
+        assertTrue(markdown.contains("| node-ws | 10,000 | > 60,000 | 60,100 | 312 | – |"), markdown);
 
         final String sse = markdown.substring(markdown.indexOf("### End to end: SSE fan-out"));
         assertTrue(sse.contains("| roomwire | sse | 1.00 M | 1,000 | no | 40.0 (offered 1.00 M) | – |"), sse);
