@@ -29,7 +29,9 @@ class DrainWritesTest
     private static final int MEMBERS = 2;
     private static final int PUBLISHES_PER_ROOM = 6;
     private static final int COMMAND_LIMIT = 8;
+    private static final int ATTEMPTS = 3;
     private static RoomwireServer server;
+    private final List<RawWs> members = new ArrayList<>();
 
     @BeforeAll
     static void start()
@@ -48,7 +50,6 @@ class DrainWritesTest
     @Test
     void shouldWriteEachConnectionOnceForRecordsOfManyDutyCyclesInOneDrain() throws Exception
     {
-        final List<RawWs> members = new ArrayList<>();
         try
         {
             for (int room = 0; room < ROOMS; room++)
@@ -61,14 +62,50 @@ class DrainWritesTest
                 }
             }
             Thread.sleep(300); // the members' presence records are written
-            final long writesBefore = Http.metric(server, "roomwire_socket_writes_total");
 
-            // round-robin over the rooms, so each member's records are spread over several duty cycles of
-            // COMMAND_LIMIT commands: written per duty cycle, that is about four writes per member
-            final Gateway publisher = server.engine().newGateway();
+            // The publishes are offered from this thread while the I/O thread runs the engine, so they may straddle
+            // two drains, or more when this machine is busy and this thread is paused between them: one attempt in
+            // three must take at most two. Written per duty cycle, every attempt would take about four per member.
+            final List<Long> writes = new ArrayList<>();
+            while (writes.size() < ATTEMPTS && (writes.isEmpty() || !isAtMostTwoDrains(last(writes))))
+            {
+                writes.add(writesForPublishes(writes.size()));
+            }
+            assertTrue(isAtMostTwoDrains(last(writes)),
+                "one write per member per drain, one or two drains; writes in each attempt: " + writes);
+        }
+        finally
+        {
+            for (final RawWs ws : members)
+            {
+                ws.close();
+            }
+        }
+    }
+
+    private static long last(final List<Long> values)
+    {
+        return values.get(values.size() - 1);
+    }
+
+    private boolean isAtMostTwoDrains(final long writes)
+    {
+        return writes >= members.size() && writes <= 2L * members.size();
+    }
+
+    private long writesForPublishes(final int attempt) throws Exception
+    {
+        final long writesBefore = Http.metric(server, "roomwire_socket_writes_total");
+        final String tag = "\"drain" + attempt + "\"";
+
+        // round-robin over the rooms, so each member's records are spread over several duty cycles of
+        // COMMAND_LIMIT commands: written per duty cycle, that is about four writes per member
+        final Gateway publisher = server.engine().newGateway();
+        try
+        {
             for (int i = 0; i < ROOMS * PUBLISHES_PER_ROOM; i++)
             {
-                final byte[] body = ("{\"drain\":" + i + "}").getBytes(StandardCharsets.US_ASCII);
+                final byte[] body = ("{" + tag + ":" + i + "}").getBytes(StandardCharsets.US_ASCII);
                 while (publisher.serverPublish("drain-" + (i % ROOMS), MessageKind.TEXT, PayloadFormat.JSON, "feed",
                     null, new UnsafeBuffer(body), 0, body.length) < 0)
                 {
@@ -82,27 +119,18 @@ class DrainWritesTest
                 while (received < PUBLISHES_PER_ROOM)
                 {
                     final RawWs.Frame frame = ws.read();
-                    if (frame.opcode() == RawWs.TEXT && frame.text().contains("\"drain\""))
+                    if (frame.opcode() == RawWs.TEXT && frame.text().contains(tag))
                     {
                         received++;
                     }
                 }
                 assertEquals(PUBLISHES_PER_ROOM, received);
             }
-            publisher.close();
-
-            final long writes = Http.metric(server, "roomwire_socket_writes_total") - writesBefore;
-            // one drain: one write per member; the publishes may straddle two drains if the engine's duty cycle ran
-            // while they were being offered, so up to two
-            assertTrue(writes >= members.size() && writes <= 2L * members.size(),
-                writes + " writes for " + members.size() + " members");
         }
         finally
         {
-            for (final RawWs ws : members)
-            {
-                ws.close();
-            }
+            publisher.close();
         }
+        return Http.metric(server, "roomwire_socket_writes_total") - writesBefore;
     }
 }
