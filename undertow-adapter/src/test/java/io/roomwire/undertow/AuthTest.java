@@ -31,7 +31,7 @@ class AuthTest
     {
         secure = RoomwireServer.start(new ServerConfig().dev(false).secret(Tokens.SECRET).port(0).host("127.0.0.1")
             .ioThreads(2).allowedOrigins(ALLOWED_ORIGIN), new Engine.Context());
-        dev = RoomwireServer.start(new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(1),
+        dev = TestServers.dev((config) -> config.ioThreads(1),
             new Engine.Context());
     }
 

@@ -41,7 +41,7 @@ class BinarySubprotocolTest
     @BeforeAll
     static void start()
     {
-        server = RoomwireServer.start(new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(2),
+        server = TestServers.dev((config) -> config.ioThreads(2),
             new Engine.Context());
     }
 

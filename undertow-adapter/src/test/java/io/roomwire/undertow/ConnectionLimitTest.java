@@ -24,8 +24,7 @@ class ConnectionLimitTest
     @BeforeAll
     static void start()
     {
-        server = RoomwireServer.start(
-            new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(2).maxConnectionsPerIp(MAX_CONNECTIONS),
+        server = TestServers.dev((config) -> config.ioThreads(2).maxConnectionsPerIp(MAX_CONNECTIONS),
             new Engine.Context());
     }
 

@@ -36,8 +36,7 @@ class DrainWritesTest
     @BeforeAll
     static void start()
     {
-        server = RoomwireServer.start(
-            new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(1).engineOnIoThread(true),
+        server = TestServers.dev((config) -> config.ioThreads(1).engineOnIoThread(true),
             new Engine.Context().commandLimit(COMMAND_LIMIT));
     }
 

@@ -33,8 +33,7 @@ class EngineIntervalTest
     @BeforeAll
     static void start()
     {
-        server = RoomwireServer.start(
-            new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(1).engineOnIoThread(true),
+        server = TestServers.dev((config) -> config.ioThreads(1).engineOnIoThread(true),
             new Engine.Context().timerTickNs(TICK_NS)
                 .roomIdleTimeoutNs(TimeUnit.MILLISECONDS.toNanos(ROOM_IDLE_TIMEOUT_MS)));
     }

@@ -30,8 +30,7 @@ class FrameLimitsTest
     @BeforeAll
     static void start()
     {
-        server = RoomwireServer.start(
-            new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(2)
+        server = TestServers.dev((config) -> config.ioThreads(2)
                 .maxMessageLength(MAX_MESSAGE_LENGTH).frameRate(FRAME_RATE).frameBurst(FRAME_BURST),
             new Engine.Context().maxPayloadLength(MAX_MESSAGE_LENGTH).publishBurst(100));
     }

@@ -46,8 +46,7 @@ class GatewayOverrunTest
     @BeforeEach
     void start()
     {
-        server = RoomwireServer.start(
-            new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(1),
+        server = TestServers.dev((config) -> config.ioThreads(1),
             new Engine.Context().gatewayRingLength(16 * 1024).gatewayBacklogLength(0));
     }
 

@@ -27,8 +27,7 @@ class IdleTimeoutTest
     @BeforeAll
     static void start()
     {
-        server = RoomwireServer.start(
-            new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(2)
+        server = TestServers.dev((config) -> config.ioThreads(2)
                 .idleTimeoutNs(TimeUnit.MILLISECONDS.toNanos(IDLE_TIMEOUT_MS))
                 .pingIntervalNs(TimeUnit.MILLISECONDS.toNanos(500)),
             new Engine.Context()

@@ -45,8 +45,7 @@ class LaggingTest
         // One I/O thread: the reading and the lagging client share its gateway, so a session is cut loose only once
         // its connection takes no more (the kernel's buffers and its outbound buffer are full), never because its
         // thread fell behind the reader's.
-        server = RoomwireServer.start(
-            new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(1)
+        server = TestServers.dev((config) -> config.ioThreads(1)
                 .maxMessageLength(8 * 1024).outboundLength(16 * 1024).maxConnectionsPerIp(MAX_CONNECTIONS_PER_IP),
             new Engine.Context()
                 .outboundRecords(64)

@@ -32,8 +32,7 @@ class LongPollTest
     @BeforeAll
     static void start()
     {
-        server = RoomwireServer.start(
-            new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(2)
+        server = TestServers.dev((config) -> config.ioThreads(2)
                 .pollHoldNs(TimeUnit.MILLISECONDS.toNanos(HOLD_MS)),
             new Engine.Context().publishRate(1000).publishBurst(1000));
     }

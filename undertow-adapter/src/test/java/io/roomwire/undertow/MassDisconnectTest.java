@@ -36,8 +36,7 @@ class MassDisconnectTest
     @BeforeAll
     static void start()
     {
-        server = RoomwireServer.start(
-            new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(1).maxConnectionsPerIp(LEAVERS + 10),
+        server = TestServers.dev((config) -> config.ioThreads(1).maxConnectionsPerIp(LEAVERS + 10),
             new Engine.Context());
     }
 

@@ -47,7 +47,7 @@ class ShutdownTest
     @ValueSource(booleans = { false, true })
     void shouldDeliverWhatWasPublishedThenClose1001AndEndSseStreams(final boolean isEngineOnIoThread) throws Exception
     {
-        server = RoomwireServer.start(new ServerConfig().dev(true).port(0).host("127.0.0.1")
+        server = TestServers.dev((config) -> config
             .ioThreads(isEngineOnIoThread ? 1 : 2).engineOnIoThread(isEngineOnIoThread)
             .shutdownTimeoutNs(TimeUnit.SECONDS.toNanos(3)), new Engine.Context());
         try (WsClient a = WsClient.connect(Http.ws(server, "/ws/shutdown"));

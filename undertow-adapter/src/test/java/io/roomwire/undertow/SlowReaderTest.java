@@ -30,8 +30,7 @@ class SlowReaderTest
     @BeforeAll
     static void start()
     {
-        server = RoomwireServer.start(
-            new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(1).outboundLength(64 * 1024),
+        server = TestServers.dev((config) -> config.ioThreads(1).outboundLength(64 * 1024),
             new Engine.Context()
                 .outboundRecords(100_000)
                 .outboundLength(2 * 1024 * 1024)

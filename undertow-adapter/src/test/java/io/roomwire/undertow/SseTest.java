@@ -30,8 +30,7 @@ class SseTest
     @BeforeAll
     static void start()
     {
-        server = RoomwireServer.start(
-            new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(2)
+        server = TestServers.dev((config) -> config.ioThreads(2)
                 .sseKeepAliveNs(TimeUnit.MILLISECONDS.toNanos(300)),
             new Engine.Context().historyRecords(HISTORY_RECORDS).publishRate(1000).publishBurst(1000));
     }

@@ -3,6 +3,7 @@ package io.roomwire.undertow;
 import io.roomwire.engine.Engine;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Servers the tests start on 127.0.0.1 with an ephemeral port.
@@ -16,6 +17,19 @@ final class TestServers
     }
 
     /**
+     * A dev-mode server (guests allowed, tokens from {@code /token}) on 127.0.0.1 with an ephemeral port: the one place
+     * the tests' servers are told to listen on loopback only.
+     *
+     * @param config what the test sets besides, e.g. {@code (config) -> config.ioThreads(2)}.
+     * @param engine the engine's settings.
+     * @return the started server; the caller closes it.
+     */
+    static RoomwireServer dev(final UnaryOperator<ServerConfig> config, final Engine.Context engine)
+    {
+        return RoomwireServer.start(config.apply(new ServerConfig().dev(true).port(0).host("127.0.0.1")), engine);
+    }
+
+    /**
      * A dev-mode server with one I/O thread whose WebSocket ping interval and engine heartbeat interval are both
      * {@code intervalMs}, for tests of the timers that keep connections and sessions alive.
      *
@@ -25,8 +39,7 @@ final class TestServers
     static RoomwireServer devWithLivenessInterval(final long intervalMs)
     {
         final long intervalNs = TimeUnit.MILLISECONDS.toNanos(intervalMs);
-        return RoomwireServer.start(
-            new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(1).pingIntervalNs(intervalNs),
+        return dev((config) -> config.ioThreads(1).pingIntervalNs(intervalNs),
             new Engine.Context().heartbeatIntervalNs(intervalNs));
     }
 }

@@ -32,7 +32,7 @@ class WebSocketUpgradeTest
     @BeforeAll
     static void start()
     {
-        server = RoomwireServer.start(new ServerConfig().dev(true).port(0).host("127.0.0.1").ioThreads(1),
+        server = TestServers.dev((config) -> config.ioThreads(1),
             new Engine.Context());
     }
 
