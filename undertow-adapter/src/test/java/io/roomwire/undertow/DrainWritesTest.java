@@ -65,12 +65,8 @@ class DrainWritesTest
             // The publishes are offered from this thread while the I/O thread runs the engine, so they may straddle
             // two drains, or more when this machine is busy and this thread is paused between them: one attempt in
             // three must take at most two. Written per duty cycle, every attempt would take about four per member.
-            final List<Long> writes = new ArrayList<>();
-            while (writes.size() < ATTEMPTS && (writes.isEmpty() || !isAtMostTwoDrains(last(writes))))
-            {
-                writes.add(writesForPublishes(writes.size()));
-            }
-            assertTrue(isAtMostTwoDrains(last(writes)),
+            final List<Long> writes = Attempts.untilGood(ATTEMPTS, this::writesForPublishes, this::isAtMostTwoDrains);
+            assertTrue(isAtMostTwoDrains(writes.get(writes.size() - 1)),
                 "one write per member per drain, one or two drains; writes in each attempt: " + writes);
         }
         finally
@@ -80,11 +76,6 @@ class DrainWritesTest
                 ws.close();
             }
         }
-    }
-
-    private static long last(final List<Long> values)
-    {
-        return values.get(values.size() - 1);
     }
 
     private boolean isAtMostTwoDrains(final long writes)

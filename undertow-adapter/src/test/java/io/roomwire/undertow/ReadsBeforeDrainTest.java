@@ -68,11 +68,8 @@ class ReadsBeforeDrainTest
             // A put-off drain waits a millisecond at most for the select it was put off for, so a pause of the I/O
             // thread longer than that (a busy test machine) lets the drain go early: one exact attempt in three is
             // asked for. Without the put-off, every attempt writes the members of the second select's rooms twice.
-            final List<Long> writes = new ArrayList<>();
-            for (int attempt = 0; attempt < ATTEMPTS && !writes.contains((long)MEMBERS); attempt++)
-            {
-                writes.add(writesForOnePublishEach(members, attempt));
-            }
+            final List<Long> writes = Attempts.untilGood(
+                ATTEMPTS, (attempt) -> writesForOnePublishEach(members, attempt), (count) -> count == MEMBERS);
             assertTrue(writes.contains((long)MEMBERS), "one write per member; writes in each attempt: " + writes);
         }
         finally
