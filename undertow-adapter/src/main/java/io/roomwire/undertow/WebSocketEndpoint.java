@@ -69,6 +69,9 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
     private char firstPingEarly;
     private long frameTat = Long.MIN_VALUE + 1;
     private boolean isCloseSent;
+    private boolean isCloseReceived;
+    /** Our close frame is written and the output shut: waiting for the peer's close frame or end of stream. */
+    private boolean isOutputShut;
     private boolean isHttpStateHeld;
 
     WebSocketEndpoint(
@@ -352,6 +355,14 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
                 break;
 
             case WebSocketFrames.OPCODE_CLOSE:
+                isCloseReceived = true;
+                if (isOutputShut)
+                {
+                    // the peer's answer to our close frame: both sent and received, the connection is done
+                    onConnectionClosed();
+                    closeConnection();
+                    break;
+                }
                 final int code = length >= 2 ? buffer.getShort(offset) & 0xFFFF : ErrorCodes.CLOSE_NORMAL;
                 closeWith(code == 1005 || code == 1006 || code == 1015 ? ErrorCodes.CLOSE_NORMAL : code, "");
                 break;
@@ -702,10 +713,17 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
         }
     }
 
+    /**
+     * Our close frame is written: shut the output, and close the connection once the peer has sent its close frame
+     * too (RFC 6455, 5.5.1), or at its end of stream, or when the close's timer fires. Until then its frames are read
+     * and dropped: closing a socket with unread bytes resets the connection, and a reset can reach the peer before it
+     * has read our close frame, which it then never sees.
+     */
     private void finishClose()
     {
-        if (!isClosed)
+        if (!isClosed && !isOutputShut)
         {
+            isOutputShut = true;
             try
             {
                 sink.shutdownWrites();
@@ -715,8 +733,11 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
             {
                 // the connection is being closed either way
             }
-            onConnectionClosed();
-            closeConnection();
+            if (isCloseReceived)
+            {
+                onConnectionClosed();
+                closeConnection();
+            }
         }
     }
 

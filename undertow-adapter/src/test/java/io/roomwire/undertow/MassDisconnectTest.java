@@ -8,8 +8,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,10 +54,10 @@ class MassDisconnectTest
             talker.awaitType("join", true);
             listener.awaitType("join", true);
             awaitWebSockets(2);
-            final long socketsBefore = openSockets();
+            final long socketsBefore = TestServers.openSocketDescriptors();
 
             final List<RawWs> leavers = connectLeavers();
-            assertTrue(openSockets() >= socketsBefore + 2L * LEAVERS, "both ends of every leaver are open");
+            assertTrue(TestServers.openSocketDescriptors() >= socketsBefore + 2L * LEAVERS, "both ends of every leaver are open");
 
             // every end of stream arrives together: thousands of them once made each close cost a select over the rest
             leavers.forEach(RawWs::close);
@@ -77,7 +75,7 @@ class MassDisconnectTest
     {
         assumeTrue(new File("/proc/self/fd").isDirectory(), "needs /proc/self/fd");
         awaitWebSockets(0);
-        final long socketsBefore = openSockets();
+        final long socketsBefore = TestServers.openSocketDescriptors();
 
         final List<RawWs> leavers = connectLeavers();
         final byte[] normal = {0x03, (byte)0xE8};
@@ -129,32 +127,7 @@ class MassDisconnectTest
 
     private static void awaitSocketsAtMost(final long most, final String when)
     {
-        Http.awaitTrue(() -> openSockets() <= most, 20_000,
-            () -> "socket descriptors " + when + ": " + openSockets() + ", expected at most " + most);
-    }
-
-    /**
-     * @return socket descriptors open in this JVM, the server's and the test's.
-     */
-    private static long openSockets()
-    {
-        final File[] fds = new File("/proc/self/fd").listFiles();
-        long sockets = 0;
-        for (final File fd : null == fds ? new File[0] : fds)
-        {
-            try
-            {
-                final Path target = Files.readSymbolicLink(fd.toPath());
-                if (target.toString().startsWith("socket:"))
-                {
-                    sockets++;
-                }
-            }
-            catch (final IOException | UnsupportedOperationException ex)
-            {
-                // closed while listing
-            }
-        }
-        return sockets;
+        Http.awaitTrue(() -> TestServers.openSocketDescriptors() <= most, 20_000,
+            () -> "socket descriptors " + when + ": " + TestServers.openSocketDescriptors() + ", expected at most " + most);
     }
 }

@@ -2,6 +2,10 @@ package io.roomwire.undertow;
 
 import io.roomwire.engine.Engine;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -41,5 +45,31 @@ final class TestServers
         final long intervalNs = TimeUnit.MILLISECONDS.toNanos(intervalMs);
         return dev((config) -> config.ioThreads(1).pingIntervalNs(intervalNs),
             new Engine.Context().heartbeatIntervalNs(intervalNs));
+    }
+
+    /**
+     * @return socket descriptors open in this JVM (Linux's {@code /proc/self/fd}), the servers' and the tests'; 0
+     *         where there is no such directory.
+     */
+    static long openSocketDescriptors()
+    {
+        final File[] fds = new File("/proc/self/fd").listFiles();
+        long sockets = 0;
+        for (final File fd : null == fds ? new File[0] : fds)
+        {
+            try
+            {
+                final Path target = Files.readSymbolicLink(fd.toPath());
+                if (target.toString().startsWith("socket:"))
+                {
+                    sockets++;
+                }
+            }
+            catch (final IOException | UnsupportedOperationException ex)
+            {
+                // closed while listing
+            }
+        }
+        return sockets;
     }
 }
