@@ -13,7 +13,9 @@
 #   fanout  1 room x 1,000 WebSocket subscribers, 1 publisher, offered rate stepped up until loss or p99 > $STOP_P99
 #   rooms   10,000 connections in 1,000 rooms of 10, each publishing once a second (full: first once every two
 #           seconds, 5,000 msgs/s, a step one generator core receives with room to spare; at 10,000 msgs/s it is the
-#           limit for any server on 2 cores)
+#           limit for any server on 2 cores). full: the servers in $ROUNDS_SERVERS run it $ROOMS_ROUNDS times in
+#           alternating rounds (Roomwire, Bun, Roomwire, Bun, ...), so that a slow stretch of a shared machine falls
+#           on both; the report compares the medians of the rounds. The other servers run it once, after.
 #   idle    10,000 idle connections (1,000 rooms of 10): RSS per connection, and live heap per connection (class
 #           histograms before and during) for the JVM servers; then every client closes at once, and the time until
 #           the server has closed its ends (mass disconnect; waited for up to $DISCONNECT_TIMEOUT, per mode)
@@ -27,7 +29,8 @@
 #
 # Environment (defaults in brackets):
 #   SERVERS [roomwire naive bun node-ws socketio fastapi]  SCENARIOS [jmh fanout rooms idle sse]
-#   SERVER_CPU [0]  GEN_CPU [1]  STOP_P99 [100ms]  FANOUT_RATES, ROOMS_RATES [per mode]
+#   SERVER_CPU [0]  GEN_CPU [1]  STOP_P99 [100ms]  FANOUT_RATES, ROOMS_RATES, ROOMS_ROUNDS [per mode]
+#   ROUNDS_SERVERS [roomwire bun]
 #   OUT [benchmarks/results/run-<mode>-<time>]
 #   REPORT [docs/benchmarks.md; smoke: $OUT/benchmarks.md]  BUILD [0; 1 rebuilds even when the jars exist]
 #   JFR [0; 1 records Roomwire's server during the fan-out step JFR_STEP (default 1) and summarises hot methods]
@@ -43,7 +46,7 @@ MODE=${1:-}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 case "$MODE" in
     quick | full | smoke) ;;
-    *) sed -n '2,39p' "$0"; exit 2 ;;
+    *) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 2 ;;
 esac
 
 SERVERS=${SERVERS:-roomwire naive bun node-ws socketio fastapi}
@@ -53,6 +56,8 @@ GEN_CPU=${GEN_CPU:-1}
 STOP_P99=${STOP_P99:-100ms}
 JFR=${JFR:-0}
 JFR_STEP=${JFR_STEP:-1}
+ROUNDS_SERVERS=${ROUNDS_SERVERS:-roomwire bun}
+ROOMS_ROUND=0
 SERVER_JVM_OPTS=${SERVER_JVM_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC}
 GEN_JVM_OPTS=${GEN_JVM_OPTS:--Xms2g -Xmx2g -XX:+UseParallelGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19}
 OUT=${OUT:-$ROOT/benchmarks/results/run-$MODE-$(date +%Y%m%d-%H%M%S)}
@@ -65,17 +70,18 @@ PEERS_DIR=$ROOT/benchmarks/peers
 case "$MODE" in
     smoke)
         FANOUT_RATES=${FANOUT_RATES:-10}; FANOUT_CLIENTS=100; ROOMS_CLIENTS=200; IDLE_CLIENTS=200; SSE_RATES=10
-        ROOMS_RATES=${ROOMS_RATES:-200}
+        ROOMS_RATES=${ROOMS_RATES:-200}; ROOMS_ROUNDS=${ROOMS_ROUNDS:-1}
         PREWARM=1s; WARMUP=500ms; DURATION=1s; DRAIN=1s; ROOMS_DURATION=2s; IDLE_HOLD=2s
         DISCONNECT_TIMEOUT=5s ;;
     quick)
         FANOUT_RATES=${FANOUT_RATES:-1000,3000}; FANOUT_CLIENTS=1000; ROOMS_CLIENTS=10000; IDLE_CLIENTS=10000
-        ROOMS_RATES=${ROOMS_RATES:-10000}
+        ROOMS_RATES=${ROOMS_RATES:-10000}; ROOMS_ROUNDS=${ROOMS_ROUNDS:-1}
         SSE_RATES=100,1000; PREWARM=2s; WARMUP=1s; DURATION=3s; DRAIN=2s; ROOMS_DURATION=3s; IDLE_HOLD=3s
         DISCONNECT_TIMEOUT=3s ;;
     full)
         FANOUT_RATES=${FANOUT_RATES:-20,50,100,200,500,1000,2000,3000,4000,5000}; FANOUT_CLIENTS=1000
         ROOMS_CLIENTS=10000; IDLE_CLIENTS=10000; SSE_RATES=100,500,1000,2000,3000,5000; ROOMS_RATES=${ROOMS_RATES:-5000,10000}
+        ROOMS_ROUNDS=${ROOMS_ROUNDS:-3}
         PREWARM=20s; WARMUP=3s; DURATION=10s; DRAIN=5s; ROOMS_DURATION=20s; IDLE_HOLD=20s
         DISCONNECT_TIMEOUT=60s ;;
 esac
@@ -113,7 +119,7 @@ STARTED=$(date +%s)
     echo "git: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && git diff --quiet 2>/dev/null || echo ' (modified)')"
 } > "$OUT/machine.txt"
 cat > "$OUT/run.json" <<EOF
-{"mode":"$MODE","command":"benchmarks/run.sh $MODE","date":"$(date -Is)","git":"$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')","jdk":"$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')","serverJvm":"$SERVER_JVM_OPTS","generatorJvm":"$GEN_JVM_OPTS","serverCpu":"$SERVER_CPU","generatorCpu":"$GEN_CPU","stopP99":"$STOP_P99","fanoutRates":"$FANOUT_RATES","roomsRates":"$ROOMS_RATES","servers":"$SERVERS","scenarios":"$SCENARIOS"}
+{"mode":"$MODE","command":"benchmarks/run.sh $MODE","date":"$(date -Is)","git":"$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')","jdk":"$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')","serverJvm":"$SERVER_JVM_OPTS","generatorJvm":"$GEN_JVM_OPTS","serverCpu":"$SERVER_CPU","generatorCpu":"$GEN_CPU","stopP99":"$STOP_P99","fanoutRates":"$FANOUT_RATES","roomsRates":"$ROOMS_RATES","roomsRounds":"$ROOMS_ROUNDS","roundsServers":"$ROUNDS_SERVERS","servers":"$SERVERS","scenarios":"$SCENARIOS"}
 EOF
 
 # ---------------------------------------------------------------- peers
@@ -303,7 +309,7 @@ run_scenario() {
             generator "$server" rooms "$protocol" "$logs-generator.log" "${timing[@]}" \
                 -Droomwire.load.duration="$ROOMS_DURATION" -Droomwire.load.clients="$ROOMS_CLIENTS" \
                 -Droomwire.load.rooms=$((ROOMS_CLIENTS / 10)) -Droomwire.load.publishers=10 \
-                -Droomwire.load.rates="$ROOMS_RATES" -Droomwire.load.stop.p99=60s
+                -Droomwire.load.rates="$ROOMS_RATES" -Droomwire.load.stop.p99=60s -Droomwire.load.round="$ROOMS_ROUND"
             ;;
         idle)
             sleep 2
@@ -344,6 +350,22 @@ EOF
 
 for scenario in fanout rooms idle sse; do
     has "$scenario" "$SCENARIOS" || continue
+    if [ "$scenario" = rooms ] && [ "$ROOMS_ROUNDS" -gt 1 ]; then
+        for ROOMS_ROUND in $(seq 1 "$ROOMS_ROUNDS"); do
+            for server in $SERVERS; do
+                has "$server" "$ROUNDS_SERVERS" || continue
+                log "rooms, round $ROOMS_ROUND of $ROOMS_ROUNDS: $server (load $(cut -d' ' -f1-3 /proc/loadavg))"
+                run_scenario rooms "$server"
+            done
+        done
+        ROOMS_ROUND=0
+        for server in $SERVERS; do
+            has "$server" "$ROUNDS_SERVERS" && continue
+            log "rooms: $server (load $(cut -d' ' -f1-3 /proc/loadavg))"
+            run_scenario rooms "$server"
+        done
+        continue
+    fi
     for server in $SERVERS; do
         # Only Roomwire serves Server-Sent Events among these servers.
         if [ "$scenario" = sse ] && [ "$server" != roomwire ] && [ "$server" != roomwire-thread ]; then continue; fi

@@ -129,6 +129,12 @@ public final class LoadGenerator
     public static final String RESULTS_PROP_NAME = "roomwire.load.results";
     /** Name of the server under test, in every result line. */
     public static final String LABEL_PROP_NAME = "roomwire.load.label";
+    /**
+     * Round of a scenario the suite repeats (1, 2, ...; default 0, not repeated), in every step line as {@code round}:
+     * the suite runs the servers it compares closely in alternating rounds, so that a slow stretch of a shared machine
+     * falls on both, and reports the median of the rounds.
+     */
+    public static final String ROUND_PROP_NAME = "roomwire.load.round";
     /** Name of the scenario run (default {@code fanout}), in every result line, for the suite that runs several. */
     public static final String SCENARIO_PROP_NAME = "roomwire.load.scenario";
     /** Busy share of a selector thread, or of the generator's cores, above which a step is generator-bound. */
@@ -176,7 +182,7 @@ public final class LoadGenerator
         "noData", "gaps", "reorders", "closed", "p50Us", "p90Us", "p99Us", "p999Us", "maxUs", "genCpu", "genCores",
         "selectorBusy", "selectorCpu", "pacerCpu", "pacerLagP99Us", "rxMBps", "bytesPerRead", "genReadsPerSecond",
         "serverCpu", "serverRssMb", "serverWritesPerSecond", "deliveriesPerServerWrite",
-        "serverContextSwitchesPerSecond", "serverThreads", "generatorBound", "spin", "loadAvg"};
+        "serverContextSwitchesPerSecond", "serverThreads", "generatorBound", "spin", "loadAvg", "round"};
 
     private final Properties properties;
     private final Protocol protocol;
@@ -203,6 +209,7 @@ public final class LoadGenerator
     private final String serverPid;
     private final String resultsFile;
     private final String label;
+    private final int round;
     private final String scenario;
     private final double busyLimit;
     private final long setupTimeoutNs;
@@ -267,6 +274,7 @@ public final class LoadGenerator
         serverPid = properties.getProperty(SERVER_PID_PROP_NAME);
         resultsFile = properties.getProperty(RESULTS_PROP_NAME);
         label = properties.getProperty(LABEL_PROP_NAME, "server");
+        round = intProperty(ROUND_PROP_NAME, 0);
         scenario = properties.getProperty(SCENARIO_PROP_NAME, "fanout");
         busyLimit = Double.parseDouble(properties.getProperty(BUSY_LIMIT_PROP_NAME, "0.9"));
         setupTimeoutNs = durationNs(SETUP_TIMEOUT_PROP_NAME, "120s");
@@ -364,6 +372,7 @@ public final class LoadGenerator
         settings.put(SERVER_PID_PROP_NAME, null == serverPid ? "(none)" : serverPid);
         settings.put(RESULTS_PROP_NAME, null == resultsFile ? "(none)" : resultsFile);
         settings.put(LABEL_PROP_NAME, label);
+        settings.put(ROUND_PROP_NAME, round);
         settings.put(SCENARIO_PROP_NAME, scenario);
         settings.put(BUSY_LIMIT_PROP_NAME, busyLimit);
         settings.put(SETUP_TIMEOUT_PROP_NAME, formatMs(setupTimeoutNs));
@@ -901,6 +910,10 @@ public final class LoadGenerator
         result.put("scenario", scenario);
         result.put("protocol", protocol.propertyValue());
         result.put("step", index);
+        if (round > 0)
+        {
+            result.put("round", round);
+        }
         result.put("clients", memberCount);
         result.put("rooms", roomCount);
         result.put("publishers", roomCount * publishersPerRoom);

@@ -224,11 +224,11 @@ class BenchmarkReportTest
     void shouldTabulateManyRoomsIdleMemoryAndSse() throws Exception
     {
         final String markdown = new EndToEndSection(100).read(results().resolve("e2e")).render();
-        assertTrue(markdown.contains("| roomwire | ws | 1 | 100 | 10,000 | 1,000 | 100 k | 100 k | 0 | 4.00 | 12.0 | " +
+        assertTrue(markdown.contains("| roomwire | ws | – | 1 | 100 | 10,000 | 1,000 | 100 k | 100 k | 0 | 4.00 | 12.0 | " +
             "14.4 | 96% | 80% | no | yes |"), markdown);
-        assertTrue(markdown.contains("| naive | ws | 1 | 100 | 10,000 | 1,000 | 100 k | 40.0 k | 12,345 | 833 | 2,500 | " +
+        assertTrue(markdown.contains("| naive | ws | – | 1 | 100 | 10,000 | 1,000 | 100 k | 40.0 k | 12,345 | 833 | 2,500 | " +
             "3,000 | 96% | 80% | no | no |"), markdown);
-        assertTrue(markdown.contains("| naive | ws | 1,000 | 833 / 2,500 | 4.00 / 12.0 | 208× | 208× | no, no |"),
+        assertTrue(markdown.contains("| naive | ws | 1,000 | 1, 1 | 833 / 2,500 | 4.00 / 12.0 | 208× | 208× | – | no, no |"),
             "naive against Roomwire at the same rate: " + markdown);
         assertFalse(markdown.contains("| roomwire | ws | 1,000 | 4.00 / 12.0 |"),
             "Roomwire is not compared with itself");
@@ -248,6 +248,41 @@ class BenchmarkReportTest
         final String sse = markdown.substring(markdown.indexOf("### End to end: SSE fan-out"));
         assertTrue(sse.contains("| roomwire | sse | 1.00 M | 1,000 | no | 40.0 (offered 1.00 M) | – |"), sse);
         assertTrue(sse.contains("| socketio | sse | none | – | – | not sustained | – (sustained no step) |"), sse);
+    }
+
+    @Test
+    void shouldCompareManyRoomsRoundsByTheirMedians(@TempDir final Path dir) throws Exception
+    {
+        final Path e2e = Files.createDirectories(dir.resolve("e2e"));
+        final StringBuilder lines = new StringBuilder();
+        // alternating rounds of Roomwire and Bun at 5,000 msgs/s (p50 / p99 in µs), and one of the naive design
+        final double[][] roomwire = {{200, 4000}, {300, 30000}, {210, 9000}};
+        final double[][] bun = {{190, 5000}, {250, 12000}, {180, 3000}};
+        for (int round = 1; round <= 3; round++)
+        {
+            lines.append(roomsLine("roomwire", round, roomwire[round - 1], round == 2))
+                .append(roomsLine("bun", round, bun[round - 1], false));
+        }
+        lines.append(roomsLine("naive", 0, new double[] {400, 20000}, false));
+        Files.writeString(e2e.resolve("rooms.jsonl"), lines, StandardCharsets.UTF_8);
+
+        final String markdown = new EndToEndSection(100).read(e2e).render();
+        assertTrue(markdown.contains("| roomwire | ws | 2 | 1 | 1,000 | 10,000 | 5,000 | 50.0 k | 50.0 k | 0 | 0.300 | " +
+            "30.0 |"), "every round's step is listed with its round: " + markdown);
+        // medians: Bun 0.190 / 5.00, Roomwire 0.210 / 9.00; round by round 5/4, 12/30, 3/9
+        assertTrue(markdown.contains("| bun | ws | 5,000 | 3, 3 | 0.190 / 5.00 | 0.210 / 9.00 | 0.90× | 0.56× | " +
+            "1.25×, 0.40×, 0.33× | 0 of 3, **1 of 3** |"), markdown);
+        assertTrue(markdown.contains("| naive | ws | 5,000 | 1, 3 | 0.400 / 20.0 | 0.210 / 9.00 | 1.90× | 2.22× | – | " +
+            "no, **1 of 3** |"), "a single run against Roomwire's median: " + markdown);
+    }
+
+    private static String roomsLine(final String label, final int round, final double[] p50p99, final boolean bound)
+    {
+        return "{\"label\": \"" + label + "\", \"scenario\": \"rooms\", \"protocol\": \"ws\", " +
+            (round > 0 ? "\"round\": " + round + ", " : "") + "\"step\": 1, \"clients\": 10000, \"rooms\": 1000, " +
+            "\"offeredMsgs\": 5000, \"offeredDeliveries\": 50000.0, \"achievedDeliveries\": 50000, \"loss\": 0, " +
+            "\"closed\": 0, \"p50Us\": " + p50p99[0] + ", \"p99Us\": " + p50p99[1] + ", \"p999Us\": 40000, " +
+            "\"serverCpu\": 0.5, \"genCpu\": 0.4, \"generatorBound\": " + bound + "}\n";
     }
 
     // -------------------------------------------------------------------------------------------------- not run
