@@ -240,6 +240,24 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
                 reasonByErrorCode[code.value()] = ErrorCodes.description(code).getBytes(StandardCharsets.UTF_8);
             }
         }
+        warmRingWraps();
+        JitWarmup.timerWheel(ctx.timerTickNs(), TICKS_PER_WHEEL);
+    }
+
+    /**
+     * Take the inbound ring's wrap paths before any traffic, on a small scratch ring that wraps every few dozen
+     * commands: claims across the ring's end and the padding they leave, reads over it, and this conductor's scan
+     * ahead meeting the end. The JIT keeps branch profiles per method, not per ring, so when it compiles the hot
+     * paths under traffic it has seen these branches taken and compiles them in. Without this the node's first real
+     * wrap, after 4 MiB of commands (a few seconds at 20,000 publishes a second, minutes at 1,000), met code compiled
+     * without them: an uncommon trap in the I/O thread's loop, which ran interpreted and C1-compiled until C2
+     * compiled it again, and on one core a p99 two to three times the others' in the seconds that took (see
+     * docs/operations.md, warm-up).
+     */
+    private void warmRingWraps()
+    {
+        JitWarmup.ringWraps(this::touchSessionsOfNextCommands, COMMAND_BATCH);
+        touchedSum = 0;
     }
 
     GatewayRegistry gatewayRegistry()
@@ -307,7 +325,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
         while (read < limit)
         {
             final int batch = Math.min(COMMAND_BATCH, limit - read);
-            if (0 == touchSessionsOfNextCommands(batch))
+            if (0 == touchSessionsOfNextCommands(inboundRing, batch))
             {
                 break;
             }
@@ -330,14 +348,14 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
      *
      * @return records found, padding included: 0 when the ring is empty, so an idle duty cycle reads no further.
      */
-    private int touchSessionsOfNextCommands(final int limit)
+    private int touchSessionsOfNextCommands(final ManyToOneRingBuffer ring, final int limit)
     {
-        final AtomicBuffer buffer = inboundRing.buffer();
-        final int capacity = inboundRing.capacity();
+        final AtomicBuffer buffer = ring.buffer();
+        final int capacity = ring.capacity();
         final long[][] livenessByGateway = this.livenessByGateway;
         final int[] gatewayIds = touchGatewayIds;
         final int[] indexes = touchIndexes;
-        int recordIndex = (int)inboundRing.consumerPosition() & (capacity - 1);
+        int recordIndex = (int)ring.consumerPosition() & (capacity - 1);
         int count = 0;
         int records = 0;
         for (; records < limit && recordIndex < capacity; records++)
