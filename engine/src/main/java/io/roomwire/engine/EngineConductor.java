@@ -241,7 +241,6 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
             }
         }
         warmRingWraps();
-        JitWarmup.timerWheel(ctx.timerTickNs(), TICKS_PER_WHEEL);
     }
 
     /**

@@ -1,25 +1,26 @@
 package io.roomwire.engine;
 
-import org.agrona.DeadlineTimerWheel;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Scratch work run once as the engine is built, so that the JIT has seen the rare branches of the engine's hot paths
- * taken before it compiles them under traffic. C2 compiles a branch that its profile says was never taken as an
- * uncommon trap; the first time traffic takes it, minutes in, the compiled loop is thrown away, runs interpreted and
- * C1-compiled until C2 compiles it again, and a node near its core's limit falls behind for seconds. Profiles belong
- * to methods, not to objects, so running Agrona's ring and timer wheel on scratch instances whose rare cases come
- * every few dozen calls fills the profiles the real instances' compiled code is built from.
+ * Scratch work run once as the engine is built, so that the JIT has seen a rare branch of the engine's hot path taken
+ * before it compiles it under traffic. C2 compiles a branch that its profile says was never taken as an uncommon trap;
+ * the first time traffic takes it, minutes in, the compiled loop is thrown away, runs interpreted and C1-compiled until
+ * C2 compiles it again, and a node near its core's limit falls behind for seconds. Profiles belong to methods, not to
+ * objects, so running Agrona's ring on a scratch instance whose end comes every few dozen commands fills the profiles
+ * the real ring's compiled code is built from.
  * <p>
- * Two such branches were measured (docs/operations.md, warm-up): the inbound ring's first wrap (a claim across its
- * end, the padding it leaves, the conductor's scan ahead meeting the end), and the first liveness timers rescheduled
- * into ticks already holding timers.
+ * The branches warmed are the inbound ring's first wrap (a claim across its end, the padding it leaves, the
+ * conductor's scan ahead meeting the end), which trapped minutes into traffic (docs/operations.md, warm-up). Warming
+ * is not free: a scratch timer wheel run the same way also removed a trap at the first liveness checks, but its
+ * expiries took over the profile of {@code DeadlineTimerWheel.poll} and made the conductor's idle duty cycle 2.5 times
+ * slower (JMH {@code PresenceBenchmark.roomwireExpiryDutyCycle}: 19 to 50 ns at 10,000 users), so it is not done.
+ * Warm only branches that traffic takes rarely, with a scratch run that does not change the common case's profile.
  * <p>
  * Stateless; its methods run on the thread that builds the engine, on scratch objects only.
  */
@@ -34,9 +35,6 @@ final class JitWarmup
     private static final MessageHandler DISCARD = (msgTypeId, buffer, index, length) ->
     {
     };
-    /** Timer expiries the scratch timer wheel takes in. */
-    static final int TIMER_EXPIRIES = 40_000;
-    static final int TIMERS = 512;
     private static final int MIN_COMMAND_LENGTH = 16;
     private static final int COMMAND_LENGTH_SPREAD = 431;
 
@@ -103,67 +101,5 @@ final class JitWarmup
         ring.buffer().putLong(index, 0L);
         ring.commit(index);
         return true;
-    }
-
-    /**
-     * Run a scratch timer wheel shaped as the conductor's through expiries that reschedule from inside
-     * {@link DeadlineTimerWheel#poll}, as liveness checks do, many to a tick, so that ticks fill and grow.
-     *
-     * @param tickNs        the conductor's tick.
-     * @param ticksPerWheel the conductor's ticks per wheel.
-     * @return the most timers one tick held.
-     */
-    static int timerWheel(final long tickNs, final int ticksPerWheel)
-    {
-        final DeadlineTimerWheel wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, 0, tickNs, ticksPerWheel);
-        final Rescheduler rescheduler = new Rescheduler(wheel, tickNs);
-        for (int i = 0; i < TIMERS; i++)
-        {
-            rescheduler.schedule((i % 7) * tickNs);
-        }
-        long nowNs = 0;
-        while (rescheduler.expiries < TIMER_EXPIRIES)
-        {
-            nowNs += tickNs;
-            rescheduler.nowNs = nowNs;
-            wheel.poll(nowNs, rescheduler, Integer.MAX_VALUE);
-        }
-        return rescheduler.mostInATick;
-    }
-
-    /**
-     * Reschedules most timers it is handed a few ticks on, and lets the rest lapse for new ones, as liveness checks
-     * of sessions that stay and sessions that leave.
-     */
-    private static final class Rescheduler implements DeadlineTimerWheel.TimerHandler
-    {
-        final DeadlineTimerWheel wheel;
-        final long tickNs;
-        long nowNs;
-        int expiries;
-        int mostInATick;
-
-        Rescheduler(final DeadlineTimerWheel wheel, final long tickNs)
-        {
-            this.wheel = wheel;
-            this.tickNs = tickNs;
-        }
-
-        public boolean onTimerExpiry(final TimeUnit timeUnit, final long now, final long timerId)
-        {
-            final int n = expiries++;
-            schedule(nowNs + (1 + (n % 5)) * tickNs);
-            if ((n & 15) == 0)
-            {
-                schedule(nowNs + (n % 3) * tickNs);
-            }
-            return true;
-        }
-
-        void schedule(final long deadlineNs)
-        {
-            // a timer id holds its index in its tick's slots in the upper half
-            mostInATick = Math.max(mostInATick, (int)(wheel.scheduleTimer(deadlineNs) >>> 32) + 1);
-        }
     }
 }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The warm-up takes the branches it exists for, many times over: a warm-up that stopped wrapping its ring or filling
- * its timer ticks would leave the JIT's profiles as empty as before, and nothing else would fail.
+ * The warm-up takes the branches it exists for, many times over: a warm-up that stopped wrapping its ring would leave
+ * the JIT's profiles as empty as before, and nothing else would fail.
  */
 class JitWarmupTest
 {
@@ -34,13 +34,5 @@ class JitWarmupTest
         assertTrue(laps >= 100, "laps of the scratch ring: " + laps);
         assertEquals(ring.producerPosition(), ring.consumerPosition(), "drained");
         assertTrue(scansNearTheEnd[0] >= laps, scansNearTheEnd[0] + " of " + scans[0] + " scans near the end");
-    }
-
-    @Test
-    void shouldFillTicksPastTheirFirstAllocationWithTimersRescheduledFromExpiries()
-    {
-        final int mostInATick = JitWarmup.timerWheel(1L << 23, 512);
-
-        assertTrue(mostInATick > 16, "Agrona allocates 16 slots a tick at first; most in a tick: " + mostInATick);
     }
 }
