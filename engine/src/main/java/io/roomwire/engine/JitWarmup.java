@@ -27,9 +27,9 @@ import java.nio.ByteBuffer;
 final class JitWarmup
 {
     /** Length of the scratch ring: small, so that it wraps every few dozen commands. */
-    static final int RING_LENGTH = 64 * 1024;
+    private static final int RING_LENGTH = 64 * 1024;
     /** Commands offered to the scratch ring: well past the invocation counts at which the JIT compiles. */
-    static final int RING_COMMANDS = 40_000;
+    private static final int RING_COMMANDS = 40_000;
     private static final int RING_TYPE_ID = 1;
     /** Reads a scratch command and drops it. */
     private static final MessageHandler DISCARD = (msgTypeId, buffer, index, length) ->
@@ -71,23 +71,27 @@ final class JitWarmup
             ByteBuffer.allocateDirect(RING_LENGTH + RingBufferDescriptor.TRAILER_LENGTH)));
         for (int i = 0; i < RING_COMMANDS; i++)
         {
-            final boolean isOffered = offer(ring, i);
-            if (!isOffered || (i & 7) == 7)
+            if (!offer(ring, i))
             {
-                scanAhead.scan(ring, batch);
-                ring.read(DISCARD, batch);
-            }
-            if (!isOffered)
-            {
+                readBatch(ring, scanAhead, batch);
                 offer(ring, i);
+            }
+            else if ((i & 7) == 7)
+            {
+                readBatch(ring, scanAhead, batch);
             }
         }
         while (ring.size() > 0)
         {
-            scanAhead.scan(ring, batch);
-            ring.read(DISCARD, batch);
+            readBatch(ring, scanAhead, batch);
         }
         return ring;
+    }
+
+    private static void readBatch(final ManyToOneRingBuffer ring, final ScanAhead scanAhead, final int batch)
+    {
+        scanAhead.scan(ring, batch);
+        ring.read(DISCARD, batch);
     }
 
     private static boolean offer(final ManyToOneRingBuffer ring, final int i)

@@ -195,8 +195,7 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
                 final int read = source.read(buffer);
                 if (read < 0)
                 {
-                    onConnectionClosed();
-                    closeConnection();
+                    closeNow();
                     return;
                 }
                 if (read > 0)
@@ -230,8 +229,7 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
         }
         catch (final IOException ex)
         {
-            onConnectionClosed();
-            closeConnection();
+            closeNow();
         }
     }
 
@@ -359,8 +357,7 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
                 if (isOutputShut)
                 {
                     // the peer's answer to our close frame: both sent and received, the connection is done
-                    onConnectionClosed();
-                    closeConnection();
+                    closeNow();
                     break;
                 }
                 final int code = length >= 2 ? buffer.getShort(offset) & 0xFFFF : ErrorCodes.CLOSE_NORMAL;
@@ -632,8 +629,7 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
         }
         catch (final IOException ex)
         {
-            onConnectionClosed();
-            closeConnection();
+            closeNow();
         }
     }
 
@@ -708,8 +704,7 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
     {
         if (!isClosed)
         {
-            onConnectionClosed();
-            closeConnection();
+            closeNow();
         }
     }
 
@@ -735,10 +730,19 @@ final class WebSocketEndpoint extends Endpoint implements ChannelListener<Closea
             }
             if (isCloseReceived)
             {
-                onConnectionClosed();
-                closeConnection();
+                closeNow();
             }
         }
+    }
+
+    /**
+     * The connection is done: end the session here, on the I/O thread, then close the socket
+     * ({@link #closeConnection()}).
+     */
+    private void closeNow()
+    {
+        onConnectionClosed();
+        closeConnection();
     }
 
     /**

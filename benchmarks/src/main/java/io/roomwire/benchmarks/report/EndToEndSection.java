@@ -553,7 +553,7 @@ final class EndToEndSection
         {
             return bound == 1 ? "**yes**" : "no";
         }
-        return (bound > 0 ? "**" + bound + " of " + steps.size() + "**" : "0 of " + steps.size());
+        return bound > 0 ? "**" + bound + " of " + steps.size() + "**" : "0 of " + steps.size();
     }
 
     private void renderIdle(final StringBuilder out)
