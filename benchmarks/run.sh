@@ -171,6 +171,15 @@ port_of() {
 
 is_jvm() { [ "$1" = roomwire ] || [ "$1" = roomwire-thread ] || [ "$1" = naive ]; }
 
+# is_ready NAME PORT: Roomwire's server listens while its I/O threads warm up (about a second; it answers 503 until
+# then), so it is ready once /health answers 200; the peers are ready when they listen.
+is_ready() {
+    case "$1" in
+        roomwire | roomwire-thread) [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$2/health")" = 200 ] ;;
+        *) return 0 ;;
+    esac
+}
+
 # start_server NAME LOG: the server pinned to $SERVER_CPU, its PID in SERVER_PID; false when it does not listen.
 start_server() {
     local server=$1 logfile=$2 port
@@ -202,7 +211,7 @@ start_server() {
     esac
     SERVER_PID=$!
     for _ in $(seq 1 300); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && is_ready "$server" "$port"; then
             log "$server started: pid $SERVER_PID, port $port, cpu $SERVER_CPU"
             return 0
         fi
