@@ -33,6 +33,8 @@ final class Metrics
     private final LongAdder outboundBufferGrowths = new LongAdder();
     private final LongAdder laggingCloses = new LongAdder();
     private final LongAdder endpointErrors = new LongAdder();
+    private final LongAdder warmupBounces = new LongAdder();
+    private final LongAdder warmupNs = new LongAdder();
     private final Map<Integer, LongAdder> closeCodes = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> limitHits = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> authFailures = new ConcurrentHashMap<>();
@@ -114,6 +116,34 @@ final class Metrics
         endpointErrors.increment();
     }
 
+    /**
+     * An I/O thread's start-up warm-up ended (see {@link SelectLoopWarmup}).
+     *
+     * @param bounces    selects it went through.
+     * @param durationNs it took.
+     */
+    void warmedUp(final int bounces, final long durationNs)
+    {
+        warmupBounces.add(bounces);
+        warmupNs.add(durationNs);
+    }
+
+    /**
+     * @return bounces of the I/O threads' start-up warm-ups, all threads.
+     */
+    long warmupBounces()
+    {
+        return warmupBounces.sum();
+    }
+
+    /**
+     * @return time the I/O threads' start-up warm-ups took, all threads added.
+     */
+    long warmupNs()
+    {
+        return warmupNs.sum();
+    }
+
     void closeCode(final int code)
     {
         closeCodes.computeIfAbsent(code, (c) -> new LongAdder()).increment();
@@ -184,6 +214,11 @@ final class Metrics
             laggingCloses.sum());
         metric(out, "roomwire_endpoint_errors_total", "counter", "connections closed after an unexpected error",
             endpointErrors.sum());
+        metric(out, "roomwire_warmup_bounces_total", "counter",
+            "selects the I/O threads' loops went through at start to be compiled before traffic (all threads)",
+            warmupBounces());
+        metric(out, "roomwire_warmup_seconds_total", "counter", "time the I/O threads' start-up warm-ups took (all threads)",
+            warmupNs() / 1e9);
         labelled(out, "roomwire_close_codes_total", "WebSocket close codes sent", "code", closeCodes);
         labelled(out, "roomwire_limit_hits_total", "requests or connections refused by a limit", "limit", limitHits);
         labelled(out, "roomwire_auth_failures_total", "refused authentications", "reason", authFailures);

@@ -57,6 +57,9 @@ public final class RoomwireServer implements AutoCloseable
     private final Authenticator authenticator;
     /** Connections open by client address; an entry changes only inside the map's {@code compute} for its key. */
     private final Map<String, AddressConnections> connectionsByAddress = new ConcurrentHashMap<>();
+    /** Longest an I/O thread's warm-up waits for its loopback connection, and then for its bounces. */
+    private static final long WARMUP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+
     private final Map<XnioIoThread, IoLoop> loopByThread = new IdentityHashMap<>();
     private final Undertow undertow;
     private final ResourceHandler resources;
@@ -111,6 +114,9 @@ public final class RoomwireServer implements AutoCloseable
                 loop.engineInvoker(engine.invoker());
                 loopByThread.put(thread, loop);
             }
+            // before the loops start their timers, so that the warm-up's own timers empty the timer queue at times,
+            // as an idle loop's one tick does (see SelectLoopWarmup)
+            warmUpSelectLoops(worker);
             for (final IoLoop loop : loopByThread.values())
             {
                 loop.start();
@@ -131,6 +137,34 @@ public final class RoomwireServer implements AutoCloseable
 
         this.undertow = server;
         this.port = ((InetSocketAddress)server.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    private void warmUpSelectLoops(final XnioWorker worker) throws InterruptedException
+    {
+        final int bounces = config.warmupBounces();
+        final Thread[] warmups = new Thread[worker.getIoThreadCount()];
+        for (int i = 0; i < warmups.length; i++)
+        {
+            final XnioIoThread thread = worker.getIoThread(i);
+            warmups[i] = new Thread(() ->
+            {
+                try
+                {
+                    final long startNs = System.nanoTime();
+                    final int bounced = SelectLoopWarmup.run(thread, bounces, WARMUP_TIMEOUT_NS);
+                    metrics.warmedUp(bounced, System.nanoTime() - startNs);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }, "roomwire-warmup-" + i);
+            warmups[i].start();
+        }
+        for (final Thread warmup : warmups)
+        {
+            warmup.join();
+        }
     }
 
     /**
@@ -202,6 +236,8 @@ public final class RoomwireServer implements AutoCloseable
             ctx.publishRate() + "/s (burst " + ctx.publishBurst() + "), history " + ctx.historyRecords() + " records / " +
             ctx.historyLength() + " B per room, presence timeout " + TimeUnit.NANOSECONDS.toSeconds(ctx.presenceTimeoutNs()) +
             " s, outbound budget " + ctx.outboundLength() + " B / " + ctx.outboundRecords() + " records");
+        System.out.printf("roomwire: I/O threads warmed up: %d bounces in %.2f s of thread time%n",
+            server.metrics().warmupBounces(), server.metrics().warmupNs() / 1e9);
     }
 
     /**
@@ -495,7 +531,15 @@ public final class RoomwireServer implements AutoCloseable
     {
         if (!isReady)
         {
-            sendError(exchange, ErrorCode.BACK_PRESSURED, null);
+            // listening while the I/O threads warm up (about a second): a load balancer's health check sees 503
+            if (exchange.getRelativePath().equals("/health"))
+            {
+                sendText(exchange, StatusCodes.SERVICE_UNAVAILABLE, "application/json", "{\"status\":\"starting\"}");
+            }
+            else
+            {
+                sendError(exchange, ErrorCode.BACK_PRESSURED, null);
+            }
             return;
         }
 

@@ -114,6 +114,15 @@ public final class ServerConfig
     /** Default: 64 MiB per I/O thread (16,384 connections' worth of 4 KiB buffers written in one round). */
     public static final int BUFFER_POOL_LENGTH_DEFAULT = 64 * 1024 * 1024;
 
+    /**
+     * Selects each I/O thread's loop goes through before the node is ready, bouncing a byte over a loopback connection
+     * of its own, so that the JIT compiles XNIO's select loop at start rather than in the first busy seconds (see
+     * {@code SelectLoopWarmup}); 0 skips it.
+     */
+    public static final String WARMUP_BOUNCES_PROP_NAME = "roomwire.http.warmup.bounces";
+    /** Default: 100,000 bounces, well under a second of one core at start. */
+    public static final int WARMUP_BOUNCES_DEFAULT = 100_000;
+
     /** Interval of SSE keep-alive comments. */
     public static final String SSE_KEEPALIVE_PROP_NAME = "roomwire.sse.keepalive.interval";
     /** Default SSE keep-alive: 15 s. */
@@ -176,6 +185,7 @@ public final class ServerConfig
     private Boolean isEngineOnIoThread = null == System.getProperty(ENGINE_ON_IO_THREAD_PROP_NAME) ? null :
         Boolean.getBoolean(ENGINE_ON_IO_THREAD_PROP_NAME);
     private int bufferPoolLength = SystemUtil.getSizeAsInt(BUFFER_POOL_LENGTH_PROP_NAME, BUFFER_POOL_LENGTH_DEFAULT);
+    private int warmupBounces = Integer.getInteger(WARMUP_BOUNCES_PROP_NAME, WARMUP_BOUNCES_DEFAULT);
     private long sseKeepAliveNs = SystemUtil.getDurationInNanos(SSE_KEEPALIVE_PROP_NAME, SSE_KEEPALIVE_DEFAULT_NS);
     private long sseRetryNs = SystemUtil.getDurationInNanos(SSE_RETRY_PROP_NAME, SSE_RETRY_DEFAULT_NS);
     private long pollHoldNs = SystemUtil.getDurationInNanos(POLL_HOLD_PROP_NAME, POLL_HOLD_DEFAULT_NS);
@@ -278,6 +288,7 @@ public final class ServerConfig
         require(!Boolean.TRUE.equals(isEngineOnIoThread) || ioThreads == 1, ENGINE_ON_IO_THREAD_PROP_NAME + " needs " +
             IO_THREADS_PROP_NAME + "=1");
         require(bufferPoolLength >= 0, BUFFER_POOL_LENGTH_PROP_NAME + " must be >= 0");
+        require(warmupBounces >= 0, WARMUP_BOUNCES_PROP_NAME + " must be >= 0");
         require(sseKeepAliveNs > 0 && pollHoldNs > 0 && pollSessionTimeoutNs > pollHoldNs,
             POLL_SESSION_TIMEOUT_PROP_NAME + " must exceed " + POLL_HOLD_PROP_NAME);
         require(publishTimeoutNs > 0 && shutdownTimeoutNs >= 0, PUBLISH_TIMEOUT_PROP_NAME + " must be > 0");
@@ -550,6 +561,24 @@ public final class ServerConfig
     public ServerConfig bufferPoolLength(final int bytes)
     {
         this.bufferPoolLength = bytes;
+        return this;
+    }
+
+    /**
+     * @return selects each I/O thread's loop goes through at start ({@code roomwire.http.warmup.bounces}).
+     */
+    public int warmupBounces()
+    {
+        return warmupBounces;
+    }
+
+    /**
+     * @param bounces see {@link #WARMUP_BOUNCES_PROP_NAME}.
+     * @return this for a fluent API.
+     */
+    public ServerConfig warmupBounces(final int bounces)
+    {
+        this.warmupBounces = bounces;
         return this;
     }
 
