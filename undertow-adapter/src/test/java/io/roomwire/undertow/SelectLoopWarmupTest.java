@@ -34,8 +34,7 @@ class SelectLoopWarmupTest
     @Test
     void shouldBounceAsManyTimesAsAskedAndCloseItsConnection() throws Exception
     {
-        try (RoomwireServer server = TestServers.dev((config) -> config.ioThreads(1).warmupBounces(0),
-            new Engine.Context()))
+        try (RoomwireServer server = unwarmedServer())
         {
             final XnioIoThread thread = server.loops().get(0).thread();
             final long socketsBefore = TestServers.openSocketDescriptors();
@@ -44,16 +43,14 @@ class SelectLoopWarmupTest
             assertEquals(1, SelectLoopWarmup.run(thread, 1, TIMEOUT_NS));
             assertEquals(0, SelectLoopWarmup.run(thread, 0, TIMEOUT_NS));
 
-            assertEquals(socketsBefore, TestServers.openSocketDescriptors(), "the loopback connection is closed");
-            assertEquals(200, Http.get(server, "/health").statusCode(), "the I/O thread serves after");
+            assertClosedAndServing(server, socketsBefore);
         }
     }
 
     @Test
     void shouldStopAtTheTimeoutAndStillCloseItsConnection() throws Exception
     {
-        try (RoomwireServer server = TestServers.dev((config) -> config.ioThreads(1).warmupBounces(0),
-            new Engine.Context()))
+        try (RoomwireServer server = unwarmedServer())
         {
             final XnioIoThread thread = server.loops().get(0).thread();
             final long socketsBefore = TestServers.openSocketDescriptors();
@@ -61,9 +58,19 @@ class SelectLoopWarmupTest
             final int bounced = SelectLoopWarmup.run(thread, Integer.MAX_VALUE, TimeUnit.MILLISECONDS.toNanos(100));
 
             assertTrue(bounced > 0 && bounced < Integer.MAX_VALUE, () -> "bounced " + bounced);
-            assertEquals(socketsBefore, TestServers.openSocketDescriptors(), "the loopback connection is closed");
-            assertEquals(200, Http.get(server, "/health").statusCode(), "the I/O thread serves after");
+            assertClosedAndServing(server, socketsBefore);
         }
+    }
+
+    private static RoomwireServer unwarmedServer()
+    {
+        return TestServers.dev((config) -> config.ioThreads(1).warmupBounces(0), new Engine.Context());
+    }
+
+    private static void assertClosedAndServing(final RoomwireServer server, final long socketsBefore) throws Exception
+    {
+        assertEquals(socketsBefore, TestServers.openSocketDescriptors(), "the loopback connections are closed");
+        assertEquals(200, Http.get(server, "/health").statusCode(), "the I/O thread serves after");
     }
 
     @Test
