@@ -33,20 +33,25 @@ import java.util.concurrent.atomic.AtomicReference;
  * twice (150 ms of the one core each) and three seconds had a p99 two or three times the others'.
  * <p>
  * The warm-up: loopback TCP connections, both ends of each this thread's, bounce a byte each, with XNIO's own socket
- * classes, the receivers real traffic has at the loop's call sites. How many bounce rises from one to {@value #PAIRS}
- * and falls back to one, {@value #CYCLES} times, so selects find from none to {@value #PAIRS} ready sockets and the timer queue holds
- * from none to dozens (it runs before the node's own timers start). Each read hands its echo on: mostly to a task; one in {@value #ECHO_WAYS} to a timer a
- * millisecond away; one in {@value #ECHO_WAYS} to the calling thread, which queues it from outside, so that XNIO
- * wakes the selector and the select may find nothing ready. A third of the way through, {@value #CUT_PAIRS} more
- * connections that bounced from the start are closed at once with their bytes on the wire, so that the loop meets
- * keys cancelled under it. Each of these is a branch C2 leaves out of the loop when its profile never saw it taken,
+ * classes, the receivers real traffic has at the loop's call sites. How many bounce rises from one to
+ * {@value #PAIRS} and falls back to one, {@value #CYCLES} times, so selects find from none to {@value #PAIRS} ready
+ * sockets. Each read hands its echo on: mostly to a task; one in {@value #ECHO_WAYS} to a timer a millisecond away
+ * (at most one or two queued, in turns; the warm-up runs before the node's own timers start, so the timer queue
+ * keeps going from two to one to none); one in {@value #ECHO_WAYS} to the calling thread, which queues it from
+ * outside, so that XNIO wakes the selector and the select may find nothing ready. A third of the way through,
+ * {@value #CUT_PAIRS} more connections that bounced from the start are closed at once with their bytes on the wire,
+ * so that the loop meets keys cancelled under it. Read listeners, echo tasks and timer tasks come in three classes
+ * each, as traffic's many classes reach those call sites.
+ * <p>
+ * Each of these is a branch, or a call site's classes, that C2 leaves out of the loop when its profile never saw it,
  * and the first time traffic took one the loop went back to the interpreter, to be compiled again in the first busy
  * seconds after all. Warmed with one connection and tasks only, the node's first select with nothing ready (an idle
  * tick), its first two timers due together, and its first select of more than 16 sockets each did that; warmed with
- * many connections at the end, or with the node's tick always queued, the first removal that emptied the timer
- * queue did. Taken in the first two thirds, a
- * branch is in the profile before C2 compiles, or the compilation it trapped is redone in the last third. At the end
- * the echoes stop and the connections close once nothing is on the wire, with no key in the select that closes them.
+ * many timers queued, the first removal that emptied the timer queue did (an idle node's tick is often its only
+ * timer); warmed with one class of listener or task, the node's first request or tick did. C1 profiles the loop for
+ * only a fifth of a second or so before C2 compiles it, so each branch must come up often, not once per phase. At
+ * the end the echoes stop and the connections close once nothing is on the wire, with no key in the select that
+ * closes them. See docs/profiles/fanout-ladder-stalls-2026-11-29.md for each version and what it left out.
  * <p>
  * Thread: {@link #run(XnioIoThread, int, long)} is called from any thread but an I/O thread, and blocks; the bouncing
  * runs on the given I/O thread.
@@ -65,6 +70,15 @@ final class SelectLoopWarmup
     /** Of every {@value} echoes, one goes through the calling thread and one through a timer. */
     private static final int ECHO_WAYS = 16;
     private static final long TIMED_ECHO_MS = 1;
+    /**
+     * Bounces over which at most one echo waits on a timer, then at most two, and so on (the others go through a
+     * task): the timer queue, which holds no other timer during the warm-up, keeps going from two timers to one to
+     * none, as a node's does, at every point of the warm-up, not just when few connections bounce. With any number
+     * of timers, or only two, C2 compiled the loop without the removal that empties the queue (many pairs kept it
+     * full, and C2 compiled before a low in their number), and an idle node, its tick the one timer, trapped on it
+     * seconds after start.
+     */
+    private static final int TIMER_CAP_BOUNCES = 64;
     private static final byte BOUNCE = 42;
     private static final Runnable STOP = () -> {};
 
@@ -79,6 +93,7 @@ final class SelectLoopWarmup
     private final BlockingQueue<Runnable> handoff = new ArrayBlockingQueue<>(PAIRS + CUT_PAIRS + 1);
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(64);
     private int inFlight;
+    private int pendingTimers;
     private int bounced;
     private boolean isCut;
     private boolean isFinishing;
@@ -177,27 +192,70 @@ final class SelectLoopWarmup
             servers[i] = accepted.get();
             clients[i] = opened.get();
             final int pair = i;
-            listen(pair, servers[pair], () -> echo(pair, servers[pair]));
-            listen(pair, clients[pair], () -> echo(pair, clients[pair]));
+            listen(pair, servers[pair], echoTask(pair, servers[pair]));
+            listen(pair, clients[pair], echoTask(pair, clients[pair]));
         }
         return true;
+    }
+
+    /**
+     * @return a task echoing on the connection, of one of three classes: the loop calls every task it runs at one
+     * call site, which traffic reaches with many classes (the I/O loop's drain, timers, handlers' tasks), and a site
+     * that saw two classes in the warm-up was compiled for those two, to trap at the node's first tick.
+     */
+    private Runnable echoTask(final int pair, final StreamConnection connection)
+    {
+        switch (pair % 3)
+        {
+            case 0:
+                return () -> echo(pair, connection);
+            case 1:
+                return () -> echo(pair, connection);
+            default:
+                return () -> echo(pair, connection);
+        }
+    }
+
+    /**
+     * @return a task for a timer, running the echo, of one of three classes: the loop casts the commands of due
+     * timers at a site of their own, which a warm-up whose timers all ran one class left compiled for that class, to
+     * trap at the node's first tick.
+     */
+    private Runnable timedEchoTask(final int pair, final Runnable echo)
+    {
+        switch (pair % 3)
+        {
+            case 0:
+                return () -> onTimedEcho(echo);
+            case 1:
+                return () -> onTimedEcho(echo);
+            default:
+                return () -> onTimedEcho(echo);
+        }
+    }
+
+    private void onTimedEcho(final Runnable echo)
+    {
+        pendingTimers--;
+        echo.run();
     }
 
     private void listen(final int pair, final StreamConnection connection, final Runnable echo)
     {
         final ConduitStreamSourceChannel source = connection.getSourceChannel();
+        final Runnable timedEcho = timedEchoTask(pair, echo);
         // three listener classes: traffic's read listeners are many (HTTP, WebSocket, SSE), and a call site that saw
         // one class in the warm-up was compiled for that class alone, to trap at the node's first request
         switch (pair % 3)
         {
             case 0:
-                source.getReadSetter().set((channel) -> onReadable(pair, channel, echo));
+                source.getReadSetter().set((channel) -> onReadable(pair, channel, echo, timedEcho));
                 break;
             case 1:
-                source.getReadSetter().set((channel) -> onReadable(pair, channel, echo));
+                source.getReadSetter().set((channel) -> onReadable(pair, channel, echo, timedEcho));
                 break;
             default:
-                source.getReadSetter().set((channel) -> onReadable(pair, channel, echo));
+                source.getReadSetter().set((channel) -> onReadable(pair, channel, echo, timedEcho));
         }
         source.resumeReads();
     }
@@ -211,7 +269,8 @@ final class SelectLoopWarmup
         }
     }
 
-    private void onReadable(final int pair, final ConduitStreamSourceChannel channel, final Runnable echo)
+    private void onReadable(
+        final int pair, final ConduitStreamSourceChannel channel, final Runnable echo, final Runnable timedEcho)
     {
         try
         {
@@ -238,7 +297,7 @@ final class SelectLoopWarmup
                 }
                 else
                 {
-                    onBounce(pair, echo);
+                    onBounce(pair, echo, timedEcho);
                 }
             }
         }
@@ -248,7 +307,7 @@ final class SelectLoopWarmup
         }
     }
 
-    private void onBounce(final int pair, final Runnable echo)
+    private void onBounce(final int pair, final Runnable echo, final Runnable timedEcho)
     {
         if (!isCut && bounced >= bounces / 3)
         {
@@ -268,16 +327,19 @@ final class SelectLoopWarmup
             isParked[pair] = true;
             return;
         }
-        switch (bounced % ECHO_WAYS)
+        final int way = bounced % ECHO_WAYS;
+        if (0 == way)
         {
-            case 0:
-                handoff.offer(echo);
-                break;
-            case ECHO_WAYS / 2:
-                thread.executeAfter(echo, TIMED_ECHO_MS, TimeUnit.MILLISECONDS);
-                break;
-            default:
-                thread.execute(echo);
+            handoff.offer(echo);
+        }
+        else if (ECHO_WAYS / 2 == way && pendingTimers < 1 + (bounced / TIMER_CAP_BOUNCES) % 2)
+        {
+            pendingTimers++;
+            thread.executeAfter(timedEcho, TIMED_ECHO_MS, TimeUnit.MILLISECONDS);
+        }
+        else
+        {
+            thread.execute(echo);
         }
     }
 
