@@ -54,7 +54,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * closes them. See docs/profiles/fanout-ladder-stalls-2026-11-29.md for each version and what it left out.
  * <p>
  * Thread: {@link #run(XnioIoThread, int, long)} is called from any thread but an I/O thread, and blocks; the bouncing
- * runs on the given I/O thread.
+ * runs on the given I/O thread. The calling thread fills the connection arrays while it connects, before it queues
+ * the first task (XNIO's task queue is locked, so the I/O thread sees them); after that every field but the hand-off
+ * queue belongs to the I/O thread, and the caller reads the count of bounces only after the close task it waits for.
  */
 final class SelectLoopWarmup
 {
