@@ -119,7 +119,7 @@ final class Metrics
     /**
      * An I/O thread's start-up warm-up ended (see {@link SelectLoopWarmup}).
      *
-     * @param bounces    selects it went through.
+     * @param bounces    reads of a ready loopback socket it went through, a select each.
      * @param durationNs it took.
      */
     void warmedUp(final int bounces, final long durationNs)
@@ -215,7 +215,7 @@ final class Metrics
         metric(out, "roomwire_endpoint_errors_total", "counter", "connections closed after an unexpected error",
             endpointErrors.sum());
         metric(out, "roomwire_warmup_bounces_total", "counter",
-            "selects the I/O threads' loops went through at start to be compiled before traffic (all threads)",
+            "bounces (a select and a read each) the I/O threads' loops went through at start, to be compiled before traffic (all threads)",
             warmupBounces());
         metric(out, "roomwire_warmup_seconds_total", "counter", "time the I/O threads' start-up warm-ups took (all threads)",
             warmupNs() / 1e9);

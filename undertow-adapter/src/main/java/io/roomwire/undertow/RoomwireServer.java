@@ -48,6 +48,9 @@ import java.util.logging.Logger;
  */
 public final class RoomwireServer implements AutoCloseable
 {
+    /** Longest an I/O thread's warm-up waits for its loopback connections, and then for its bounces. */
+    private static final long WARMUP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+
     private static final Logger LOGGER = Logger.getLogger(RoomwireServer.class.getName());
     private static final HttpString ACCESS_CONTROL_ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
 
@@ -57,9 +60,6 @@ public final class RoomwireServer implements AutoCloseable
     private final Authenticator authenticator;
     /** Connections open by client address; an entry changes only inside the map's {@code compute} for its key. */
     private final Map<String, AddressConnections> connectionsByAddress = new ConcurrentHashMap<>();
-    /** Longest an I/O thread's warm-up waits for its loopback connection, and then for its bounces. */
-    private static final long WARMUP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
-
     private final Map<XnioIoThread, IoLoop> loopByThread = new IdentityHashMap<>();
     private final Undertow undertow;
     private final ResourceHandler resources;
@@ -529,21 +529,14 @@ public final class RoomwireServer implements AutoCloseable
 
     private void route(final HttpServerExchange exchange) throws Exception
     {
-        if (!isReady)
+        final String path = exchange.getRelativePath();
+        if (!isReady && !path.equals("/health"))
         {
-            // listening while the I/O threads warm up (about a second): a load balancer's health check sees 503
-            if (exchange.getRelativePath().equals("/health"))
-            {
-                sendText(exchange, StatusCodes.SERVICE_UNAVAILABLE, "application/json", "{\"status\":\"starting\"}");
-            }
-            else
-            {
-                sendError(exchange, ErrorCode.BACK_PRESSURED, null);
-            }
+            // listening while the I/O threads warm up (about a second)
+            sendError(exchange, ErrorCode.BACK_PRESSURED, null);
             return;
         }
 
-        final String path = exchange.getRelativePath();
         if (path.equals("/ws") || path.startsWith("/ws/"))
         {
             metrics.httpRequest("ws");
@@ -571,8 +564,9 @@ public final class RoomwireServer implements AutoCloseable
         }
         else if (path.equals("/health"))
         {
-            sendText(exchange, isClosed ? StatusCodes.SERVICE_UNAVAILABLE : StatusCodes.OK, "application/json",
-                isClosed ? "{\"status\":\"shutting_down\"}" : "{\"status\":\"ok\"}");
+            final String status = !isReady ? "starting" : isClosed ? "shutting_down" : "ok";
+            sendText(exchange, isReady && !isClosed ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
+                "application/json", "{\"status\":\"" + status + "\"}");
         }
         else if (path.equals("/metrics"))
         {
