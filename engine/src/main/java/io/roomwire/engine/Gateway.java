@@ -37,6 +37,7 @@ import org.agrona.ExpandableRingBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -178,7 +179,10 @@ public final class Gateway implements AutoCloseable
     private final ExpandableRingBuffer pendingCommands = new ExpandableRingBuffer(0, 1 << 30, false);
     private final ExpandableRingBuffer.MessageConsumer pendingConsumer = this::offerPending;
     private final MessageHandler controlHandler = this::onControlEvent;
+    /** Non-null during a poll only: the handler it hands messages and records to. */
     private SessionHandler handler;
+    /** Slot and id of each session the handler closed during the current poll (see {@link #removeClosedInPoll()}). */
+    private final LongArrayList closedInPoll = new LongArrayList();
 
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -645,7 +649,18 @@ public final class Gateway implements AutoCloseable
             .reason(reason);
         sendOrQueue(sessionId, CloseSessionEncoder.TEMPLATE_ID,
             MessageHeaderEncoder.ENCODED_LENGTH + closeSessionEncoder.encodedLength());
-        removeSession(slot);
+        if (null != handler)
+        {
+            // Closed by the handler inside a poll, which may be going over this session's subscriptions: gone at
+            // once for this gateway's callers, out of its subscriptions once the poll is done (see #poll).
+            sessionIdBySlot[slot] = 0;
+            closedInPoll.addLong(slot);
+            closedInPoll.addLong(sessionId);
+        }
+        else
+        {
+            removeSession(slot, sessionId);
+        }
         return true;
     }
 
@@ -701,6 +716,28 @@ public final class Gateway implements AutoCloseable
         finally
         {
             this.handler = null;
+            removeClosedInPoll();
+        }
+    }
+
+    /**
+     * Take the sessions the handler closed during a poll out of their subscriptions. Done then, not in
+     * {@link #closeSession(long, LeaveReason)}: a subscription's sessions are kept in arrays that a removal reorders
+     * (the last takes the removed one's place), and the poll may be going over them, handing records to each, when
+     * the handler closes one (a write that fails, an endpoint that errs); the session that moved would have been given
+     * the closed one's position, or skipped, or handed its records twice.
+     */
+    private void removeClosedInPoll()
+    {
+        final LongArrayList closed = closedInPoll;
+        final int size = closed.size();
+        if (size > 0)
+        {
+            for (int i = 0; i < size; i += 2)
+            {
+                removeSession((int)closed.getLong(i), closed.getLong(i + 1));
+            }
+            closed.clear();
         }
     }
 
@@ -1501,7 +1538,11 @@ public final class Gateway implements AutoCloseable
      */
     private void removeSession(final int slot)
     {
-        final long sessionId = sessionIdBySlot[slot];
+        removeSession(slot, sessionIdBySlot[slot]);
+    }
+
+    private void removeSession(final int slot, final long sessionId)
+    {
         final LocalSession session = sessionBySlot[slot];
         for (int i = 0; i < session.subscriptionCount; i++)
         {

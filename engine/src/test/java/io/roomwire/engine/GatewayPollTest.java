@@ -1,8 +1,13 @@
 package io.roomwire.engine;
 
+import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A gateway delivers only to subscriptions that may have something new (marked by the conductor, or left behind by
@@ -67,6 +72,80 @@ class GatewayPollTest
             }
             assertEquals(50, recorder.of(session, "deliver").size());
             assertEquals(8, polls, "7 records per poll, no record appended meanwhile");
+        }
+    }
+
+    /**
+     * A handler may close a session while a poll hands records out (an I/O thread's write fails for a connection it
+     * writes as soon as its records are complete): the session must not be taken out of the room's arrays under the
+     * poll, where the last session would take its place and be handed the same records twice.
+     */
+    @Test
+    void shouldHandEveryOtherSessionEachRecordOnceWhenTheHandlerClosesASessionMidPoll()
+    {
+        final int members = 5;
+        final int publishes = 3;
+        try (EngineHarness harness = new EngineHarness())
+        {
+            final Gateway gateway = harness.gateway();
+            final Gateway publisher = harness.gateway();
+            final Recorder recorder = harness.recorder(gateway);
+            final List<Long> sessions = new ArrayList<>();
+            for (int i = 0; i < members; i++)
+            {
+                final long session = harness.open(gateway, "member" + i);
+                gateway.join(session, "room", null);
+                sessions.add(session);
+            }
+            harness.drive();
+            recorder.clear();
+
+            for (int i = 0; i < publishes; i++)
+            {
+                harness.serverPublish(publisher, "room", null, "{\"n\":" + i + "}");
+            }
+            harness.conductAll();
+            final long[] closed = {0};
+            gateway.poll(new SessionHandler()
+            {
+                public void onControl(final long sessionId, final DirectBuffer buffer, final int offset, final int length)
+                {
+                    recorder.onControl(sessionId, buffer, offset, length);
+                }
+
+                public boolean onRecord(final long sessionId, final DirectBuffer buffer, final int offset, final int length)
+                {
+                    if (0 == closed[0])
+                    {
+                        // the first session handed records closes another, not yet handed any
+                        closed[0] = sessions.get(sessions.indexOf(sessionId) == 0 ? 1 : 0);
+                        assertTrue(gateway.closeSession(closed[0]));
+                        assertTrue(!gateway.closeSession(closed[0]), "closed once: gone at once for callers");
+                    }
+                    return recorder.onRecord(sessionId, buffer, offset, length);
+                }
+            }, 100);
+            harness.serverPublish(publisher, "room", null, "{\"n\":" + publishes + "}");
+            harness.drive();
+
+            for (final long session : sessions)
+            {
+                final List<Msg> delivered = recorder.of(session, "deliver");
+                if (session == closed[0])
+                {
+                    assertTrue(delivered.size() <= publishes, "the closed session gets nothing after the poll: " +
+                        delivered.size());
+                }
+                else
+                {
+                    assertEquals(publishes + 1, delivered.size(), "each record once for session " + session);
+                    for (int i = 0; i < delivered.size(); i++)
+                    {
+                        assertTrue(delivered.get(i).json.contains("\"data\":{\"n\":" + i + ","),
+                            "in order, each once: " + delivered.get(i).json);
+                    }
+                }
+            }
         }
     }
 }
