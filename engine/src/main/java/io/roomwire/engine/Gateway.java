@@ -268,6 +268,18 @@ public final class Gateway implements AutoCloseable
         return inboundRing.size() / (double)inboundRing.capacity();
     }
 
+    /**
+     * Whether the conductor has read every command sent to it, by this gateway and the others: on the conductor's own
+     * thread after a duty cycle, what it owes this gateway's sessions so far is then all in what a poll reads. From
+     * another thread, an estimate (the conductor may still be working on what it read).
+     *
+     * @return true when the engine's inbound ring is empty and this gateway has no commands queued behind it.
+     */
+    public boolean isEngineCaughtUp()
+    {
+        return pendingCommands.isEmpty() && 0 == inboundRing.size();
+    }
+
     // ------------------------------------------------------------------ commands
 
     /**

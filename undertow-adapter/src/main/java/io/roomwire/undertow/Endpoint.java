@@ -24,7 +24,12 @@ abstract class Endpoint
     final IoLoop loop;
     long sessionId;
     boolean isSessionOpen;
-    boolean isDirty;
+    /**
+     * Where the endpoint stands in its I/O loop's drain: {@link #DIRTY} and {@link #WRITTEN_THROUGH} while it is in
+     * the loop's list of endpoints to flush, with {@link #BATCHED} or {@link #ALWAYS_BATCHED} when it waits for the
+     * drain's end to be written. Flags in one byte: an endpoint is held per idle connection.
+     */
+    byte flushState;
     boolean isHeldBack;
     boolean isClosed;
     /**
@@ -41,6 +46,22 @@ abstract class Endpoint
      * copy and a trip to the pool, every drain; with no headroom, one write in nine at 1 M deliveries/s still grew.
      */
     private int lastWriteLength;
+
+    /** Bytes appended since the last write: the endpoint is in its loop's list to flush. */
+    static final byte DIRTY = 1;
+    /**
+     * In its loop's list, but written before the drain's end: its records of the drain were complete when the
+     * gateway moved on to another session (see {@link IoLoop#onRecord(long, DirectBuffer, int, int)}).
+     */
+    static final byte WRITTEN_THROUGH = 2;
+    /**
+     * Written at the drain's end only: since its last tick, a drain brought it records again after it was written
+     * through (a session in several busy rooms, or records spread over several polls), so writing through would cost
+     * it a system call more per drain. Cleared at its tick, once a second.
+     */
+    static final byte BATCHED = 4;
+    /** Never written through: a transport whose write ends a response (a long poll) or that has nothing to write. */
+    static final byte ALWAYS_BATCHED = 8;
 
     Endpoint(final IoLoop loop)
     {
@@ -186,11 +207,38 @@ abstract class Endpoint
      */
     final void markDirty()
     {
-        if (!isDirty)
+        final int state = flushState;
+        if (0 != (state & DIRTY))
         {
-            isDirty = true;
+            return;
+        }
+        if (0 != (state & WRITTEN_THROUGH))
+        {
+            // written through in this drain and given more: still in the loop's list, wait for the drain's end
+            flushState = (byte)((state & ~WRITTEN_THROUGH) | DIRTY | BATCHED);
+            loop.markDirtyAgain();
+        }
+        else
+        {
+            flushState = (byte)(state | DIRTY);
             loop.markDirty(this);
         }
+    }
+
+    /**
+     * @return true when the endpoint has bytes to write and may write them before the drain's end.
+     */
+    final boolean isToWriteThrough()
+    {
+        return DIRTY == flushState;
+    }
+
+    /**
+     * Called once a second, at the endpoint's tick: it may be written through again until a drain shows otherwise.
+     */
+    final void forgetBatching()
+    {
+        flushState = (byte)(flushState & ~BATCHED);
     }
 
     // ------------------------------------------------------------------ outbound bytes

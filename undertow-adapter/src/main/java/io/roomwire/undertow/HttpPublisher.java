@@ -48,6 +48,7 @@ final class HttpPublisher extends Endpoint
     private HttpPublisher(final IoLoop loop, final String userId, final long sessionId)
     {
         super(loop);
+        this.flushState = ALWAYS_BATCHED;
         this.userId = userId;
         this.sessionId = sessionId;
     }

@@ -59,6 +59,8 @@ final class LongPollEndpoint extends Endpoint
         final String remoteAddress)
     {
         super(loop);
+        // a write ends the held poll's response: the batch waits for the drain's end
+        this.flushState = ALWAYS_BATCHED;
         this.sid = sid;
         this.room = room;
         this.userId = userId;

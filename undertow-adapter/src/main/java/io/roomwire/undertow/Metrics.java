@@ -29,6 +29,7 @@ final class Metrics
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder socketWrites = new LongAdder();
+    private final LongAdder writesThrough = new LongAdder();
     private final LongAdder outboundBufferAllocations = new LongAdder();
     private final LongAdder outboundBufferGrowths = new LongAdder();
     private final LongAdder laggingCloses = new LongAdder();
@@ -88,6 +89,11 @@ final class Metrics
     void socketWrite()
     {
         socketWrites.increment();
+    }
+
+    void writeThrough()
+    {
+        writesThrough.increment();
     }
 
     /**
@@ -204,6 +210,9 @@ final class Metrics
         metric(out, "roomwire_bytes_sent_total", "counter", "bytes written to clients", bytesOut.sum());
         metric(out, "roomwire_socket_writes_total", "counter", "system calls writing to clients (many records each under load)",
             socketWrites.sum());
+        metric(out, "roomwire_socket_writes_through_total", "counter",
+            "connections written as soon as their records of a drain were complete, before the drain's end (light load)",
+            writesThrough.sum());
         metric(out, "roomwire_outbound_buffers_allocated_total", "counter",
             "outbound buffers allocated because the I/O thread's pool had none of the size free (steady traffic: none)",
             outboundBufferAllocations.sum());
