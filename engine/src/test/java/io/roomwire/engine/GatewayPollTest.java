@@ -148,4 +148,24 @@ class GatewayPollTest
             }
         }
     }
+
+    @Test
+    void shouldSayTheEngineCaughtUpOnlyOnceTheConductorHasReadEveryCommand()
+    {
+        try (EngineHarness harness = new EngineHarness())
+        {
+            final Gateway gateway = harness.gateway();
+            final Gateway other = harness.gateway();
+            final long session = harness.open(gateway, "reader");
+            gateway.join(session, "room", null);
+            harness.drive();
+            assertTrue(gateway.isEngineCaughtUp());
+
+            harness.serverPublish(other, "room", null, "{}");
+            assertTrue(!gateway.isEngineCaughtUp(), "another gateway's command waits in the shared ring");
+            harness.conduct();
+            assertTrue(gateway.isEngineCaughtUp());
+            assertTrue(other.isEngineCaughtUp());
+        }
+    }
 }
