@@ -216,7 +216,7 @@ abstract class Endpoint
         {
             // written through in this drain and given more: still in the loop's list, wait for the drain's end
             flushState = (byte)((state & ~WRITTEN_THROUGH) | DIRTY | BATCHED);
-            loop.markDirtyAgain();
+            loop.flushSoon();
         }
         else
         {

@@ -609,16 +609,15 @@ final class IoLoop implements SessionHandler, Runnable
             dirty = Arrays.copyOf(dirty, dirtyCount * 2);
         }
         dirty[dirtyCount++] = endpoint;
-        if (!isInDutyCycle)
-        {
-            schedule();
-        }
+        flushSoon();
     }
 
     /**
-     * An endpoint written through in this drain has bytes again: it is still in the list, flushed at the drain's end.
+     * Have the endpoints in the list flushed: at the end of this duty cycle, or of one scheduled now when called
+     * outside of it. An endpoint written through in this drain that has bytes again calls this alone: it is still in
+     * the list.
      */
-    void markDirtyAgain()
+    void flushSoon()
     {
         if (!isInDutyCycle)
         {
