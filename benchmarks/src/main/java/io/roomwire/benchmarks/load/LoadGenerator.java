@@ -123,6 +123,11 @@ public final class LoadGenerator
      * only the time spent handling events counts as busy.
      */
     public static final String SPIN_PROP_NAME = "roomwire.load.spin";
+    /**
+     * Real-time priority ({@code SCHED_FIFO}) of the selector threads, the pacer one above; 0 (the default) leaves them
+     * in the normal class. See {@link RealtimePriority}.
+     */
+    public static final String RT_PRIORITY_PROP_NAME = "roomwire.load.rt.priority";
     /** Pid of the server, for its CPU and RSS. */
     public static final String SERVER_PID_PROP_NAME = "roomwire.load.server.pid";
     /** File to append one JSON line per step to; a CSV line goes to the same name with {@code .csv}. */
@@ -206,6 +211,7 @@ public final class LoadGenerator
     private final int connectRate;
     private final int selectorCount;
     private final boolean isSpinning;
+    private final int rtPriority;
     private final String serverPid;
     private final String resultsFile;
     private final String label;
@@ -271,6 +277,7 @@ public final class LoadGenerator
         connectRate = intProperty(CONNECT_RATE_PROP_NAME, 2000);
         selectorCount = intProperty(SELECTORS_PROP_NAME, 1);
         isSpinning = Boolean.parseBoolean(properties.getProperty(SPIN_PROP_NAME, "false"));
+        rtPriority = intProperty(RT_PRIORITY_PROP_NAME, 0);
         serverPid = properties.getProperty(SERVER_PID_PROP_NAME);
         resultsFile = properties.getProperty(RESULTS_PROP_NAME);
         label = properties.getProperty(LABEL_PROP_NAME, "server");
@@ -369,6 +376,7 @@ public final class LoadGenerator
         settings.put(CONNECT_RATE_PROP_NAME, connectRate + "/s");
         settings.put(SELECTORS_PROP_NAME, selectorCount);
         settings.put(SPIN_PROP_NAME, isSpinning);
+        settings.put(RT_PRIORITY_PROP_NAME, rtPriority);
         settings.put(SERVER_PID_PROP_NAME, null == serverPid ? "(none)" : serverPid);
         settings.put(RESULTS_PROP_NAME, null == resultsFile ? "(none)" : resultsFile);
         settings.put(LABEL_PROP_NAME, label);
@@ -415,7 +423,8 @@ public final class LoadGenerator
         final boolean isSocketIo = protocol == Protocol.SOCKETIO;
         pacer = new Pacer(publishers, roomCount, payloadLength,
             (isSocketIo ? SOCKET_IO_EVENT_PREFIX : "").getBytes(StandardCharsets.US_ASCII),
-            (isSocketIo ? SOCKET_IO_EVENT_SUFFIX : "").getBytes(StandardCharsets.US_ASCII));
+            (isSocketIo ? SOCKET_IO_EVENT_SUFFIX : "").getBytes(StandardCharsets.US_ASCII),
+            rtPriority > 0 ? rtPriority + 1 : 0);
         pacer.start();
         final InetSocketAddress address = new InetSocketAddress(host, port);
         loops = new ReceiverLoop[selectorCount];
@@ -426,7 +435,7 @@ public final class LoadGenerator
             {
                 share.add(clients[i]);
             }
-            loops[l] = new ReceiverLoop(l, share.toArray(new WsClient[0]), address, pacer, isSpinning);
+            loops[l] = new ReceiverLoop(l, share.toArray(new WsClient[0]), address, pacer, isSpinning, rtPriority);
             loops[l].start();
         }
     }
@@ -950,6 +959,7 @@ public final class LoadGenerator
         result.put("pacerLagMaxUs", lag.getMaxValue() / 1000.0);
         result.put("pacerDone", isPacerDone);
         result.put("publisherWriteFailures", pacer.writeFailures());
+        result.put("generatorRt", rtOutcomes());
         result.put("rxMBps", total.windowBytes / measureSeconds / 1e6);
         result.put("bytesPerRead", total.windowReads == 0 ? 0.0 : (double)total.windowBytes / total.windowReads);
         result.put("readsPerSecond", total.windowReads / measureSeconds);
@@ -1057,6 +1067,19 @@ public final class LoadGenerator
         }
         csv.append('\n');
         Files.writeString(csvPath, csv, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /**
+     * @return the pacer's and each selector's real-time priority outcome: {@code "pacer fifo 11, selector 0 fifo 10"}.
+     */
+    private String rtOutcomes()
+    {
+        final StringBuilder outcomes = new StringBuilder("pacer ").append(pacer.rtOutcome());
+        for (int l = 0; l < loops.length; l++)
+        {
+            outcomes.append(", selector ").append(l).append(' ').append(loops[l].rtOutcome());
+        }
+        return outcomes.toString();
     }
 
     private void appendJson(final Map<String, Object> result) throws IOException

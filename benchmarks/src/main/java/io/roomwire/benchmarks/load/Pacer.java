@@ -86,8 +86,10 @@ final class Pacer implements Runnable
     private long maskSeed = ThreadLocalRandom.current().nextLong() | 1;
     private long writeFailures;
     private Thread thread;
+    private final int rtPriority;
 
     private volatile boolean isRunning = true;
+    private volatile String rtOutcome = "not started";
     private volatile Step step;
     private volatile int probeRound;
     private volatile int doneStepIndex = -1;
@@ -99,14 +101,17 @@ final class Pacer implements Runnable
      * @param messagePrefix bytes sent before each object (and probe) in the same text frame: {@code 42["message",}
      *                      for Socket.IO, none for plain WebSocket.
      * @param messageSuffix bytes sent after it: {@code ]} for Socket.IO.
+     * @param rtPriority    {@code SCHED_FIFO} priority the thread takes when it starts; 0 for none.
      */
     Pacer(
         final WsClient[] publishers,
         final int rooms,
         final int payloadLength,
         final byte[] messagePrefix,
-        final byte[] messageSuffix)
+        final byte[] messageSuffix,
+        final int rtPriority)
     {
+        this.rtPriority = rtPriority;
         this.publishers = publishers;
         this.payloadLength = payloadLength;
         this.messagePrefix = messagePrefix;
@@ -212,8 +217,17 @@ final class Pacer implements Runnable
 
     // ------------------------------------------------------------------ pacer thread
 
+    /**
+     * @return what became of the thread's real-time priority ({@link RealtimePriority#raiseCurrentThread(int)}).
+     */
+    String rtOutcome()
+    {
+        return rtOutcome;
+    }
+
     public void run()
     {
+        rtOutcome = RealtimePriority.raiseCurrentThread(rtPriority);
         while (isRunning)
         {
             final long nowNs = System.nanoTime();

@@ -142,6 +142,7 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
     private final InetSocketAddress address;
     private final Pacer pacer;
     private final boolean isSpinning;
+    private final int rtPriority;
     private final Selector selector;
     private final Consumer<SelectionKey> onKey = this::onKey;
     /** This step's counts and latencies, as the loop keeps them. */
@@ -162,6 +163,7 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
     private Thread thread;
 
     private volatile boolean isRunning = true;
+    private volatile String rtOutcome = "not started";
     private volatile int connectLimit;
     private volatile Step step;
     private volatile boolean isSnapshotRequested;
@@ -180,6 +182,7 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
      * @param pacer   that writes publishers' frames.
      * @param isSpinning poll the selector without blocking (burns the loop's core; spares the server the cost of
      *                   waking the loop's thread on every write).
+     * @param rtPriority {@code SCHED_FIFO} priority the thread takes when it starts; 0 for none.
      * @throws IOException when no selector can be opened.
      */
     ReceiverLoop(
@@ -187,9 +190,11 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
         final WsClient[] clients,
         final InetSocketAddress address,
         final Pacer pacer,
-        final boolean isSpinning)
+        final boolean isSpinning,
+        final int rtPriority)
         throws IOException
     {
+        this.rtPriority = rtPriority;
         this.isSpinning = isSpinning;
         this.id = id;
         this.clients = clients;
@@ -287,6 +292,14 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
     }
 
     /**
+     * @return what became of the thread's real-time priority ({@link RealtimePriority#raiseCurrentThread(int)}).
+     */
+    String rtOutcome()
+    {
+        return rtOutcome;
+    }
+
+    /**
      * @return close codes and reasons seen, with counts; read after {@link #stop()}.
      */
     Map<String, Integer> closeReasons()
@@ -319,6 +332,7 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
 
     public void run()
     {
+        rtOutcome = RealtimePriority.raiseCurrentThread(rtPriority);
         try
         {
             while (isRunning)

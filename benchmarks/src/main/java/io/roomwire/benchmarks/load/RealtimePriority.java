@@ -1,0 +1,77 @@
+package io.roomwire.benchmarks.load;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Moves the calling thread into the real-time {@code SCHED_FIFO} class, with util-linux's {@code chrt} on the thread's
+ * own id (Java has no call for it). The generator's pacer and selector threads do this when
+ * {@link LoadGenerator#RT_PRIORITY_PROP_NAME} is set, for the reason {@code benchmarks/run.sh} runs the servers under
+ * {@code chrt -f}: on a shared machine a housekeeping task of higher weight (this sandbox's agent, at nice -10, every
+ * ~1.05 s for 10-18 ms under load) otherwise preempts the thread that should read or send on time, and the latency
+ * measured is the housekeeping's. A {@code SCHED_FIFO} thread is preempted only by a higher real-time priority.
+ * <p>
+ * Needs the right to raise priority (root, or {@code CAP_SYS_NICE}); without it the thread stays where it was and
+ * the outcome says why.
+ * <p>
+ * Stateless: any thread may call it, and it acts on that thread.
+ */
+final class RealtimePriority
+{
+    private static final long CHRT_TIMEOUT_MS = 5_000;
+
+    private RealtimePriority()
+    {
+    }
+
+    /**
+     * Put the calling thread in {@code SCHED_FIFO} at {@code priority}.
+     *
+     * @param priority 1-99; 0 or less leaves the thread as it is.
+     * @return {@code "fifo <priority>"} when done, {@code "off"} for priority 0, else {@code "not raised: <why>"}.
+     */
+    static String raiseCurrentThread(final int priority)
+    {
+        if (priority <= 0)
+        {
+            return "off";
+        }
+        final String tid;
+        try
+        {
+            // /proc/thread-self links to <pid>/task/<tid> of the thread that reads it.
+            tid = Files.readSymbolicLink(Paths.get("/proc/thread-self")).getFileName().toString();
+        }
+        catch (final IOException | UnsupportedOperationException ex)
+        {
+            return "not raised: no /proc/thread-self (" + ex.getMessage() + ")";
+        }
+
+        try
+        {
+            final Process chrt = new ProcessBuilder("chrt", "-f", "-p", Integer.toString(priority), tid)
+                .redirectErrorStream(true)
+                .start();
+            final String output = new String(chrt.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!chrt.waitFor(CHRT_TIMEOUT_MS, TimeUnit.MILLISECONDS))
+            {
+                chrt.destroyForcibly();
+                return "not raised: chrt did not finish";
+            }
+            return 0 == chrt.exitValue() ? "fifo " + priority :
+                "not raised: chrt exited with " + chrt.exitValue() + (output.isEmpty() ? "" : " (" + output + ")");
+        }
+        catch (final IOException ex)
+        {
+            return "not raised: " + ex.getMessage();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "not raised: interrupted";
+        }
+    }
+}
