@@ -34,13 +34,14 @@
 #   OUT [benchmarks/results/run-<mode>-<time>]
 #   REPORT [docs/benchmarks.md; smoke: $OUT/benchmarks.md]  BUILD [0; 1 rebuilds even when the jars exist]
 #   JFR [0; 1 records Roomwire's server during the fan-out step JFR_STEP (default 1) and summarises hot methods]
-#   RT_PRIORITY [10 where chrt -f may be used (root, CAP_SYS_NICE), else 0]: each server's event-loop threads (the
-#     main thread of Bun, Node.js and Python; Undertow's I/O threads and Roomwire's engine thread) and the
-#     generator's selector threads run SCHED_FIFO at this priority, the generator's pacer one above; every other
-#     thread (JIT compilers, GC, helpers) stays in the normal class, so it runs when the event loop waits and never
-#     holds it up. 0 leaves everything in the normal class. A shared machine's housekeeping otherwise decides the
-#     tail: here the sandbox's agent (a nice -10 thread) took a core every ~1.05 s for 10-18 ms under load, and every
-#     many-rooms stall over 8 ms of a traced round was it holding the server's core (docs/benchmarks.md).
+#   RT_PRIORITY [10 where chrt -f may be used (root, CAP_SYS_NICE), else 0]: every thread of each server except its
+#     JIT compilers (HotSpot's C1/C2 CompilerThreads) runs SCHED_FIFO at this priority, and the generator raises its
+#     selector threads to it and its pacer one above, except in a step whose warm-up shows them over the busy limit
+#     (90%) of the generator's core, where the kernel's real-time limit would pause them. 0 leaves everything in the
+#     normal class. A shared machine's housekeeping otherwise decides the tail: here the sandbox's agent (a nice -10
+#     thread) took a core every ~1.05 s for 10-18 ms under load, and 13 of 16 many-rooms stalls over 8 ms of a traced
+#     round were it holding the server's core (docs/benchmarks.md, "Machine"). GEN_RT_PRIORITY [RT_PRIORITY] sets
+#     the generator's apart.
 #   SERVER_JVM_OPTS [-Xms1g -Xmx1g -XX:+UseParallelGC]
 #   GEN_JVM_OPTS [-Xms2g -Xmx2g -XX:+UseParallelGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19]
 #     The generator's JIT threads run at nice 19: on the generator's one core a C2 compilation (650 ms for the

@@ -212,6 +212,7 @@ public final class LoadGenerator
     private final int selectorCount;
     private final boolean isSpinning;
     private final int rtPriority;
+    private boolean isRtLowered;
     private final String serverPid;
     private final String resultsFile;
     private final String label;
@@ -836,6 +837,7 @@ public final class LoadGenerator
             index == 0 ? " (pre-warm)" : "", rate,
             formatMs(warmupNs), formatMs(durationNs), loadAverage);
 
+        final String rtPlacement = placeForStep(step);
         sleepUntil(step.measureStartNs);
         final long wallStartNs = System.nanoTime();
         final long genCpuStartNs = ProcStat.cpuTimeNs("self");
@@ -959,7 +961,7 @@ public final class LoadGenerator
         result.put("pacerLagMaxUs", lag.getMaxValue() / 1000.0);
         result.put("pacerDone", isPacerDone);
         result.put("publisherWriteFailures", pacer.writeFailures());
-        result.put("generatorRt", rtOutcomes());
+        result.put("generatorRt", rtOutcomes() + rtPlacement);
         result.put("rxMBps", total.windowBytes / measureSeconds / 1e6);
         result.put("bytesPerRead", total.windowReads == 0 ? 0.0 : (double)total.windowBytes / total.windowReads);
         result.put("readsPerSecond", total.windowReads / measureSeconds);
@@ -1067,6 +1069,70 @@ public final class LoadGenerator
         }
         csv.append('\n');
         Files.writeString(csvPath, csv, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /**
+     * With real-time priority on: raise the pacer and selectors again when the step before put them back in the normal
+     * class, then watch them through two thirds of the step's warm-up, and when together they used more than
+     * {@link #BUSY_LIMIT_PROP_NAME} of the generator's cores, put them in the normal class for this step. Real-time
+     * threads that keep a core more than 95% busy are paused by the kernel for up to 50 ms of each second
+     * ({@code sched_rt_runtime_us}), which would be measured as latency; such a step is generator-bound either way.
+     *
+     * @param step about to start publishing.
+     * @return what was done, appended to the step's {@code generatorRt}; empty when nothing was.
+     */
+    private String placeForStep(final Step step)
+    {
+        if (rtPriority <= 0)
+        {
+            return "";
+        }
+        String raised = "";
+        if (isRtLowered)
+        {
+            isRtLowered = false;
+            raised = setRtPriority(rtPriority + 1, rtPriority);
+        }
+
+        sleepUntil(step.publishStartNs);
+        final long startNs = System.nanoTime();
+        final long cpuStartNs = rtThreadsCpuNs();
+        sleepUntil(step.publishStartNs + (step.measureStartNs - step.publishStartNs) * 2 / 3);
+        final double share = (double)(rtThreadsCpuNs() - cpuStartNs) /
+            ((System.nanoTime() - startNs) * (double)Runtime.getRuntime().availableProcessors());
+        if (share <= busyLimit)
+        {
+            return raised.isEmpty() ? "" : "; raised again for this step: " + raised;
+        }
+        isRtLowered = true;
+        return String.format(Locale.ROOT, "; normal class for this step (pacer and selectors %.0f%% of the " +
+            "generator's cores in the warm-up): %s", share * 100, setRtPriority(0, 0));
+    }
+
+    private long rtThreadsCpuNs()
+    {
+        long cpuNs = threads.getThreadCpuTime(pacer.thread().getId());
+        for (final ReceiverLoop loop : loops)
+        {
+            cpuNs += threads.getThreadCpuTime(loop.thread().getId());
+        }
+        return cpuNs;
+    }
+
+    private String setRtPriority(final int pacerPriority, final int selectorPriority)
+    {
+        final StringBuilder outcomes = new StringBuilder("pacer ").append(setRtPriority(pacer.tid(), pacerPriority));
+        for (int l = 0; l < loops.length; l++)
+        {
+            outcomes.append(", selector ").append(l).append(' ')
+                .append(setRtPriority(loops[l].tid(), selectorPriority));
+        }
+        return outcomes.toString();
+    }
+
+    private static String setRtPriority(final String tid, final int priority)
+    {
+        return null == tid ? "not running" : RealtimePriority.set(tid, priority);
     }
 
     /**

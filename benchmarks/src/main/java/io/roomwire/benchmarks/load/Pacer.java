@@ -90,6 +90,7 @@ final class Pacer implements Runnable
 
     private volatile boolean isRunning = true;
     private volatile String rtOutcome = "not started";
+    private volatile String tid;
     private volatile Step step;
     private volatile int probeRound;
     private volatile int doneStepIndex = -1;
@@ -225,8 +226,17 @@ final class Pacer implements Runnable
         return rtOutcome;
     }
 
+    /**
+     * @return the kernel's id of the thread once it runs, else null.
+     */
+    String tid()
+    {
+        return tid;
+    }
+
     public void run()
     {
+        tid = RealtimePriority.currentThreadId();
         rtOutcome = RealtimePriority.raiseCurrentThread(rtPriority);
         while (isRunning)
         {

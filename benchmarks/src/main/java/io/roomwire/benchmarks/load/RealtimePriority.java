@@ -7,17 +7,17 @@ import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Moves the calling thread into the real-time {@code SCHED_FIFO} class, with util-linux's {@code chrt} on the thread's
- * own id (Java has no call for it). The generator's pacer and selector threads do this when
- * {@link LoadGenerator#RT_PRIORITY_PROP_NAME} is set, for the reason {@code benchmarks/run.sh} runs the servers under
- * {@code chrt -f}: on a shared machine a housekeeping task of higher weight (this sandbox's agent, at nice -10, every
- * ~1.05 s for 10-18 ms under load) otherwise preempts the thread that should read or send on time, and the latency
- * measured is the housekeeping's. A {@code SCHED_FIFO} thread is preempted only by a higher real-time priority.
+ * Moves a thread of this process into the real-time {@code SCHED_FIFO} class, or back, with util-linux's {@code chrt}
+ * on the thread's kernel id (Java has no call for it). The generator's pacer and selector threads raise themselves
+ * when {@link LoadGenerator#RT_PRIORITY_PROP_NAME} is set, for the reason {@code benchmarks/run.sh} raises the
+ * servers: on a shared machine a housekeeping task of higher weight (this sandbox's agent, at nice -10, every ~1.05 s
+ * for 10-18 ms under load) otherwise preempts the thread that should read or send on time, and the latency measured
+ * is the housekeeping's. A {@code SCHED_FIFO} thread is preempted only by a higher real-time priority.
  * <p>
  * Needs the right to raise priority (root, or {@code CAP_SYS_NICE}); without it the thread stays where it was and
  * the outcome says why.
  * <p>
- * Stateless: any thread may call it, and it acts on that thread.
+ * Stateless: any thread may call it.
  */
 final class RealtimePriority
 {
@@ -39,20 +39,39 @@ final class RealtimePriority
         {
             return "off";
         }
-        final String tid;
+        final String tid = currentThreadId();
+        return null == tid ? "not raised: no /proc/thread-self" : set(tid, priority);
+    }
+
+    /**
+     * @return the kernel's id of the calling thread, or null where {@code /proc/thread-self} cannot be read.
+     */
+    static String currentThreadId()
+    {
         try
         {
             // /proc/thread-self links to <pid>/task/<tid> of the thread that reads it.
-            tid = Files.readSymbolicLink(Paths.get("/proc/thread-self")).getFileName().toString();
+            return Files.readSymbolicLink(Paths.get("/proc/thread-self")).getFileName().toString();
         }
         catch (final IOException | UnsupportedOperationException ex)
         {
-            return "not raised: no /proc/thread-self (" + ex.getMessage() + ")";
+            return null;
         }
+    }
 
+    /**
+     * Move a thread of this process into {@code SCHED_FIFO} at {@code priority}, or back to the normal class.
+     *
+     * @param tid      the kernel's id of the thread ({@link #currentThreadId()} on it).
+     * @param priority 1-99, or 0 for the normal class ({@code SCHED_OTHER}).
+     * @return {@code "fifo <priority>"} or {@code "normal"} when done, else {@code "not raised: <why>"}.
+     */
+    static String set(final String tid, final int priority)
+    {
         try
         {
-            final Process chrt = new ProcessBuilder("chrt", "-f", "-p", Integer.toString(priority), tid)
+            final Process chrt = new ProcessBuilder(
+                "chrt", priority > 0 ? "-f" : "-o", "-p", Integer.toString(Math.max(priority, 0)), tid)
                 .redirectErrorStream(true)
                 .start();
             final String output = new String(chrt.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -61,8 +80,11 @@ final class RealtimePriority
                 chrt.destroyForcibly();
                 return "not raised: chrt did not finish";
             }
-            return 0 == chrt.exitValue() ? "fifo " + priority :
-                "not raised: chrt exited with " + chrt.exitValue() + (output.isEmpty() ? "" : " (" + output + ")");
+            if (0 != chrt.exitValue())
+            {
+                return "not raised: chrt exited with " + chrt.exitValue() + (output.isEmpty() ? "" : " (" + output + ")");
+            }
+            return priority > 0 ? "fifo " + priority : "normal";
         }
         catch (final IOException ex)
         {

@@ -164,6 +164,7 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
 
     private volatile boolean isRunning = true;
     private volatile String rtOutcome = "not started";
+    private volatile String tid;
     private volatile int connectLimit;
     private volatile Step step;
     private volatile boolean isSnapshotRequested;
@@ -300,6 +301,14 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
     }
 
     /**
+     * @return the kernel's id of the thread once it runs, else null.
+     */
+    String tid()
+    {
+        return tid;
+    }
+
+    /**
      * @return close codes and reasons seen, with counts; read after {@link #stop()}.
      */
     Map<String, Integer> closeReasons()
@@ -332,6 +341,7 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
 
     public void run()
     {
+        tid = RealtimePriority.currentThreadId();
         rtOutcome = RealtimePriority.raiseCurrentThread(rtPriority);
         try
         {

@@ -120,6 +120,34 @@ class LoadGeneratorTest
     }
 
     @Test
+    void shouldRaiseItsThreadsAndLowerThemForAStepThatBusiesItsCore() throws Exception
+    {
+        final Properties properties = oneShortStep(server.port(), "ws");
+        properties.setProperty(LoadGenerator.RT_PRIORITY_PROP_NAME, "1");
+        // Any use of the core passes a limit of 0, so the warm-up puts the threads back in the normal class.
+        properties.setProperty(LoadGenerator.BUSY_LIMIT_PROP_NAME, "0");
+        final String rt = (String)runOneStep(properties).get("generatorRt");
+
+        final String lowered = "): pacer normal, selector 0 normal";
+        if (rt.startsWith("pacer fifo 2, selector 0 fifo 1; "))
+        {
+            assertTrue(rt.contains("; normal class for this step (pacer and selectors ") && rt.endsWith(lowered), rt);
+        }
+        else
+        {
+            // Without the right to raise (not root), the threads stay in the normal class and lowering is allowed.
+            assertTrue(rt.startsWith("pacer not raised: ") && rt.endsWith(lowered), rt);
+        }
+    }
+
+    @Test
+    void shouldRunItsThreadsInTheNormalClassWithoutRealTimePriority() throws Exception
+    {
+        assertEquals("pacer off, selector 0 off",
+            runOneStep(oneShortStep(server.port(), "ws")).get("generatorRt"));
+    }
+
+    @Test
     void shouldDeliverEveryMessageToSseSubscribersAndTheWebSocketPublisher() throws Exception
     {
         final Properties properties = oneShortStep(server.port(), "sse");

@@ -53,6 +53,25 @@ class RealtimePriorityTest
         assertEquals(SCHED_OTHER, currentThreadPolicy(), "the test's own thread");
     }
 
+    @Test
+    void setsAThreadBackToTheNormalClass() throws Exception
+    {
+        final AtomicReference<String> outcome = new AtomicReference<>();
+        final AtomicInteger policy = new AtomicInteger(-1);
+        final Thread thread = new Thread(() ->
+        {
+            final String tid = RealtimePriority.currentThreadId();
+            RealtimePriority.raiseCurrentThread(1);
+            outcome.set(RealtimePriority.set(tid, 0));
+            policy.set(currentThreadPolicy());
+        }, "rt-test");
+        thread.start();
+        thread.join(10_000);
+
+        assertEquals("normal", outcome.get());
+        assertEquals(SCHED_OTHER, policy.get());
+    }
+
     /**
      * @return the calling thread's policy, field 41 of {@code /proc/thread-self/stat}.
      */
