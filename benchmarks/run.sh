@@ -34,14 +34,15 @@
 #   OUT [benchmarks/results/run-<mode>-<time>]
 #   REPORT [docs/benchmarks.md; smoke: $OUT/benchmarks.md]  BUILD [0; 1 rebuilds even when the jars exist]
 #   JFR [0; 1 records Roomwire's server during the fan-out step JFR_STEP (default 1) and summarises hot methods]
-#   RT_PRIORITY [10 where chrt -f may be used (root, CAP_SYS_NICE), else 0]: every thread of each server except its
-#     JIT compilers (HotSpot's C1/C2 CompilerThreads) runs SCHED_FIFO at this priority, and the generator raises its
-#     selector threads to it and its pacer one above, except in a step whose warm-up shows them over the busy limit
-#     (90%) of the generator's core, where the kernel's real-time limit would pause them. 0 leaves everything in the
-#     normal class. A shared machine's housekeeping otherwise decides the tail: here the sandbox's agent (a nice -10
-#     thread) took a core every ~1.05 s for 10-18 ms under load, and 13 of 16 many-rooms stalls over 8 ms of a traced
-#     round were it holding the server's core (docs/benchmarks.md, "Machine"). GEN_RT_PRIORITY [RT_PRIORITY] sets
-#     the generator's apart.
+#   RT_PRIORITY [10 where chrt -f may be used (root, CAP_SYS_NICE), else 0], RT_SCENARIOS [rooms]: in those
+#     scenarios every thread of each server except its JIT compilers (HotSpot's C1/C2 CompilerThreads) runs SCHED_FIFO
+#     at this priority, and the generator raises its selector threads to it and its pacer one above, except in a step
+#     whose warm-up shows them over the busy limit (90%) of the generator's core. 0 leaves everything in the normal
+#     class. A shared machine's housekeeping otherwise decides the tail: here the sandbox's agent (a nice -10 thread)
+#     took a core every ~1.05 s for 10-18 ms under load, and 13 of 16 many-rooms stalls over 8 ms of a traced round
+#     were it holding the server's core (docs/benchmarks.md, "Machine"). Not in fanout and sse, whose steps drive the
+#     server to its core's limit: the kernel pauses real-time threads that keep a core over 95% busy for up to 50 ms
+#     of each second. GEN_RT_PRIORITY [RT_PRIORITY] sets the generator's apart.
 #   SERVER_JVM_OPTS [-Xms1g -Xmx1g -XX:+UseParallelGC]
 #   GEN_JVM_OPTS [-Xms2g -Xmx2g -XX:+UseParallelGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19]
 #     The generator's JIT threads run at nice 19: on the generator's one core a C2 compilation (650 ms for the
@@ -69,6 +70,8 @@ ROOMS_ROUND=0
 if [ -z "${RT_PRIORITY:-}" ]; then
     if chrt -f 10 true 2>/dev/null; then RT_PRIORITY=10; else RT_PRIORITY=0; fi
 fi
+RT_SCENARIOS=${RT_SCENARIOS-rooms}
+SCENARIO_RT=0
 SERVER_JVM_OPTS=${SERVER_JVM_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC}
 GEN_JVM_OPTS=${GEN_JVM_OPTS:--Xms2g -Xmx2g -XX:+UseParallelGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19}
 OUT=${OUT:-$ROOT/benchmarks/results/run-$MODE-$(date +%Y%m%d-%H%M%S)}
@@ -127,11 +130,11 @@ STARTED=$(date +%s)
     echo "java: $(java -version 2>&1 | head -1)"
     echo "server JVM: $SERVER_JVM_OPTS"
     echo "generator JVM: $GEN_JVM_OPTS"
-    echo "real-time priority (SCHED_FIFO): ${RT_PRIORITY/#0/none}"
+    echo "real-time priority (SCHED_FIFO): ${RT_PRIORITY/#0/none}, in scenarios: ${RT_SCENARIOS:-none}"
     echo "git: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && git diff --quiet 2>/dev/null || echo ' (modified)')"
 } > "$OUT/machine.txt"
 cat > "$OUT/run.json" <<EOF
-{"mode":"$MODE","command":"benchmarks/run.sh $MODE","date":"$(date -Is)","git":"$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')","jdk":"$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')","serverJvm":"$SERVER_JVM_OPTS","generatorJvm":"$GEN_JVM_OPTS","serverCpu":"$SERVER_CPU","rtPriority":"$RT_PRIORITY","generatorCpu":"$GEN_CPU","stopP99":"$STOP_P99","fanoutRates":"$FANOUT_RATES","roomsRates":"$ROOMS_RATES","roomsRounds":"$ROOMS_ROUNDS","roundsServers":"$ROUNDS_SERVERS","servers":"$SERVERS","scenarios":"$SCENARIOS"}
+{"mode":"$MODE","command":"benchmarks/run.sh $MODE","date":"$(date -Is)","git":"$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')","jdk":"$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')","serverJvm":"$SERVER_JVM_OPTS","generatorJvm":"$GEN_JVM_OPTS","serverCpu":"$SERVER_CPU","rtPriority":"$RT_PRIORITY","rtScenarios":"$RT_SCENARIOS","generatorCpu":"$GEN_CPU","stopP99":"$STOP_P99","fanoutRates":"$FANOUT_RATES","roomsRates":"$ROOMS_RATES","roomsRounds":"$ROOMS_ROUNDS","roundsServers":"$ROUNDS_SERVERS","servers":"$SERVERS","scenarios":"$SCENARIOS"}
 EOF
 
 # ---------------------------------------------------------------- peers
@@ -236,19 +239,19 @@ start_server() {
     return 1
 }
 
-# raise_server NAME: SCHED_FIFO at $RT_PRIORITY for every thread of the running server except its JIT compilers
-# (see RT_PRIORITY); prints what it did, for the start line.
+# raise_server NAME: SCHED_FIFO at $SCENARIO_RT (the scenario's; 0: nothing) for every thread of the running server
+# except its JIT compilers (see RT_PRIORITY); prints what it did, for the start line.
 raise_server() {
-    [ "$RT_PRIORITY" -gt 0 ] || return 0
+    [ "$SCENARIO_RT" -gt 0 ] || return 0
     local task comm raised=0 kept=""
     for task in /proc/"$SERVER_PID"/task/*; do
         comm=$(cat "$task/comm" 2>/dev/null) || continue
         case "$comm" in
             "C1 CompilerThre"* | "C2 CompilerThre"* | "JIT"* | *"Worklist"*) kept+="${kept:+, }$comm" ;;
-            *) chrt -f -p "$RT_PRIORITY" "${task##*/}" > /dev/null 2>&1 && raised=$((raised + 1)) ;;
+            *) chrt -f -p "$SCENARIO_RT" "${task##*/}" > /dev/null 2>&1 && raised=$((raised + 1)) ;;
         esac
     done
-    echo "; SCHED_FIFO $RT_PRIORITY: $raised threads${kept:+, normal class: $kept}"
+    echo "; SCHED_FIFO $SCENARIO_RT: $raised threads${kept:+, normal class: $kept}"
 }
 
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -262,7 +265,7 @@ generator() {
         -Droomwire.load.port="$(port_of "$server")" -Droomwire.load.label="$server" \
         -Droomwire.load.scenario="$scenario" -Droomwire.load.protocol="$protocol" \
         -Droomwire.load.server.pid="$SERVER_PID" -Droomwire.load.stop.p99="$STOP_P99" \
-        -Droomwire.load.rt.priority="${GEN_RT_PRIORITY:-$RT_PRIORITY}" \
+        -Droomwire.load.rt.priority="$([ "$SCENARIO_RT" -gt 0 ] && echo "${GEN_RT_PRIORITY:-$RT_PRIORITY}" || echo 0)" \
         -Droomwire.load.results="$OUT/e2e/$scenario.jsonl" "$@" \
         io.roomwire.benchmarks.load.LoadGenerator > "$logfile" 2>&1 &
     local gen_pid=$! recording=0
@@ -325,6 +328,8 @@ idle_heap() {
 
 run_scenario() {
     local scenario=$1 server=$2 logs="$OUT/e2e/$scenario-$server"
+    SCENARIO_RT=0
+    has "$scenario" " $RT_SCENARIOS " && SCENARIO_RT=$RT_PRIORITY
     if ! has "$server" "$PEERS_OK"; then
         log "$server/$scenario: not run (peer not installed)"
         echo "{\"label\":\"$server\",\"scenario\":\"$scenario\",\"notRun\":\"peer not installed\"}" >> "$OUT/e2e/not-run.jsonl"
