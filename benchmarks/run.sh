@@ -34,15 +34,17 @@
 #   OUT [benchmarks/results/run-<mode>-<time>]
 #   REPORT [docs/benchmarks.md; smoke: $OUT/benchmarks.md]  BUILD [0; 1 rebuilds even when the jars exist]
 #   JFR [0; 1 records Roomwire's server during the fan-out step JFR_STEP (default 1) and summarises hot methods]
-#   RT_PRIORITY [10 where chrt -f may be used (root, CAP_SYS_NICE), else 0], RT_SCENARIOS [rooms]: in those
-#     scenarios every thread of each server except its JIT compilers (HotSpot's C1/C2 CompilerThreads) runs SCHED_FIFO
-#     at this priority, and the generator raises its selector threads to it and its pacer one above, except in a step
-#     whose warm-up shows them over the busy limit (90%) of the generator's core. 0 leaves everything in the normal
-#     class. A shared machine's housekeeping otherwise decides the tail: here the sandbox's agent (a nice -10 thread)
-#     took a core every ~1.05 s for 10-18 ms under load, and 13 of 16 many-rooms stalls over 8 ms of a traced round
-#     were it holding the server's core (docs/benchmarks.md, "Machine"). Not in fanout and sse, whose steps drive the
-#     server to its core's limit: the kernel pauses real-time threads that keep a core over 95% busy for up to 50 ms
-#     of each second. GEN_RT_PRIORITY [RT_PRIORITY] sets the generator's apart.
+#   RT_SCENARIOS [none], RT_PRIORITY [10 where chrt -f may be used (root, CAP_SYS_NICE), else 0]: in the scenarios
+#     named (e.g. RT_SCENARIOS=rooms) every thread of each server except its JIT compilers (HotSpot's C1/C2
+#     CompilerThreads) runs SCHED_FIFO at RT_PRIORITY, and the generator raises its selector threads to it and its
+#     pacer one above, except in a step whose warm-up shows them over the busy limit (90%) of the generator's core.
+#     Why: the sandbox's agent (a nice -10 thread) takes a core every ~1.05 s for 10-18 ms under load, and 13 of 16
+#     many-rooms stalls over 8 ms of a traced round were it holding the server's core; raised, Roomwire and Bun both
+#     came out at ~0.13 / ~0.47 ms at 5,000 msgs/s instead of ~0.19 / ~4 ms (docs/benchmarks.md, "Machine"). Why not
+#     by default: the kernel pauses real-time threads that keep a core over 95% busy for up to 50 ms of each second,
+#     which distorts any server near its core's limit (Node ws fell behind at 5,000 msgs/s, and a late recompilation
+#     of Roomwire's at 10,000 waited ~1 s for the compiler threads); servers are not yet lowered for such steps.
+#     GEN_RT_PRIORITY [RT_PRIORITY] sets the generator's apart.
 #   SERVER_JVM_OPTS [-Xms1g -Xmx1g -XX:+UseParallelGC]
 #   GEN_JVM_OPTS [-Xms2g -Xmx2g -XX:+UseParallelGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19]
 #     The generator's JIT threads run at nice 19: on the generator's one core a C2 compilation (650 ms for the
@@ -70,7 +72,7 @@ ROOMS_ROUND=0
 if [ -z "${RT_PRIORITY:-}" ]; then
     if chrt -f 10 true 2>/dev/null; then RT_PRIORITY=10; else RT_PRIORITY=0; fi
 fi
-RT_SCENARIOS=${RT_SCENARIOS-rooms}
+RT_SCENARIOS=${RT_SCENARIOS-}
 SCENARIO_RT=0
 SERVER_JVM_OPTS=${SERVER_JVM_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC}
 GEN_JVM_OPTS=${GEN_JVM_OPTS:--Xms2g -Xmx2g -XX:+UseParallelGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19}
