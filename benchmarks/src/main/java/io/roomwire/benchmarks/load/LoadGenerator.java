@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiFunction;
 
 /**
  * End-to-end load generator for pub/sub servers: {@code N} clients in {@code R} rooms, {@code P} publishers per room
@@ -1121,18 +1122,8 @@ public final class LoadGenerator
 
     private String setRtPriority(final int pacerPriority, final int selectorPriority)
     {
-        final StringBuilder outcomes = new StringBuilder("pacer ").append(setRtPriority(pacer.tid(), pacerPriority));
-        for (int l = 0; l < loops.length; l++)
-        {
-            outcomes.append(", selector ").append(l).append(' ')
-                .append(setRtPriority(loops[l].tid(), selectorPriority));
-        }
-        return outcomes.toString();
-    }
-
-    private static String setRtPriority(final String tid, final int priority)
-    {
-        return null == tid ? "not running" : RealtimePriority.set(tid, priority);
+        return eachRtThread((raised, isPacer) -> null == raised.tid() ? "not running" :
+            RealtimePriority.set(raised.tid(), isPacer ? pacerPriority : selectorPriority));
     }
 
     /**
@@ -1140,12 +1131,21 @@ public final class LoadGenerator
      */
     private String rtOutcomes()
     {
-        final StringBuilder outcomes = new StringBuilder("pacer ").append(pacer.rtOutcome());
+        return eachRtThread((raised, isPacer) -> raised.outcome());
+    }
+
+    /**
+     * @param action on each raised thread (and whether it is the pacer), giving a word on it.
+     * @return {@code "pacer <word>, selector 0 <word>, ..."}.
+     */
+    private String eachRtThread(final BiFunction<RealtimePriority.Raised, Boolean, String> action)
+    {
+        final StringBuilder words = new StringBuilder("pacer ").append(action.apply(pacer.raised(), true));
         for (int l = 0; l < loops.length; l++)
         {
-            outcomes.append(", selector ").append(l).append(' ').append(loops[l].rtOutcome());
+            words.append(", selector ").append(l).append(' ').append(action.apply(loops[l].raised(), false));
         }
-        return outcomes.toString();
+        return words.toString();
     }
 
     private void appendJson(final Map<String, Object> result) throws IOException

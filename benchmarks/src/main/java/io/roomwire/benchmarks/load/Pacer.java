@@ -89,8 +89,7 @@ final class Pacer implements Runnable
     private final int rtPriority;
 
     private volatile boolean isRunning = true;
-    private volatile String rtOutcome = "not started";
-    private volatile String tid;
+    private volatile RealtimePriority.Raised raised = RealtimePriority.Raised.NOT_STARTED;
     private volatile Step step;
     private volatile int probeRound;
     private volatile int doneStepIndex = -1;
@@ -219,25 +218,18 @@ final class Pacer implements Runnable
     // ------------------------------------------------------------------ pacer thread
 
     /**
-     * @return what became of the thread's real-time priority ({@link RealtimePriority#raiseCurrentThread(int)}).
+     * Callable by the controller.
+     *
+     * @return what became of the thread's real-time priority when it started, with its kernel id.
      */
-    String rtOutcome()
+    RealtimePriority.Raised raised()
     {
-        return rtOutcome;
-    }
-
-    /**
-     * @return the kernel's id of the thread once it runs, else null.
-     */
-    String tid()
-    {
-        return tid;
+        return raised;
     }
 
     public void run()
     {
-        tid = RealtimePriority.currentThreadId();
-        rtOutcome = RealtimePriority.raiseCurrentThread(rtPriority);
+        raised = RealtimePriority.raiseCurrentThread(rtPriority);
         while (isRunning)
         {
             final long nowNs = System.nanoTime();

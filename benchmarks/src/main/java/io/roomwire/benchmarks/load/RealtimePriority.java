@@ -23,6 +23,18 @@ final class RealtimePriority
 {
     private static final long CHRT_TIMEOUT_MS = 5_000;
 
+    /**
+     * What became of a thread that asked to be raised: its kernel id (null when unknown) and the outcome.
+     *
+     * @param tid     for {@link #set(String, int)} later.
+     * @param outcome {@code "fifo <priority>"}, {@code "off"} or {@code "not raised: <why>"}.
+     */
+    record Raised(String tid, String outcome)
+    {
+        /** Before the thread ran. */
+        static final Raised NOT_STARTED = new Raised(null, "not started");
+    }
+
     private RealtimePriority()
     {
     }
@@ -31,16 +43,17 @@ final class RealtimePriority
      * Put the calling thread in {@code SCHED_FIFO} at {@code priority}.
      *
      * @param priority 1-99; 0 or less leaves the thread as it is.
-     * @return {@code "fifo <priority>"} when done, {@code "off"} for priority 0, else {@code "not raised: <why>"}.
+     * @return the thread's id and {@code "fifo <priority>"} when done, {@code "off"} for priority 0, else
+     * {@code "not raised: <why>"}.
      */
-    static String raiseCurrentThread(final int priority)
+    static Raised raiseCurrentThread(final int priority)
     {
+        final String tid = currentThreadId();
         if (priority <= 0)
         {
-            return "off";
+            return new Raised(tid, "off");
         }
-        final String tid = currentThreadId();
-        return null == tid ? "not raised: no /proc/thread-self" : set(tid, priority);
+        return new Raised(tid, null == tid ? "not raised: no /proc/thread-self" : set(tid, priority));
     }
 
     /**

@@ -163,8 +163,7 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
     private Thread thread;
 
     private volatile boolean isRunning = true;
-    private volatile String rtOutcome = "not started";
-    private volatile String tid;
+    private volatile RealtimePriority.Raised raised = RealtimePriority.Raised.NOT_STARTED;
     private volatile int connectLimit;
     private volatile Step step;
     private volatile boolean isSnapshotRequested;
@@ -293,19 +292,13 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
     }
 
     /**
-     * @return what became of the thread's real-time priority ({@link RealtimePriority#raiseCurrentThread(int)}).
+     * Callable by the controller.
+     *
+     * @return what became of the thread's real-time priority when it started, with its kernel id.
      */
-    String rtOutcome()
+    RealtimePriority.Raised raised()
     {
-        return rtOutcome;
-    }
-
-    /**
-     * @return the kernel's id of the thread once it runs, else null.
-     */
-    String tid()
-    {
-        return tid;
+        return raised;
     }
 
     /**
@@ -341,8 +334,7 @@ final class ReceiverLoop implements Runnable, SseDecoder.EventHandler
 
     public void run()
     {
-        tid = RealtimePriority.currentThreadId();
-        rtOutcome = RealtimePriority.raiseCurrentThread(rtPriority);
+        raised = RealtimePriority.raiseCurrentThread(rtPriority);
         try
         {
             while (isRunning)

@@ -23,7 +23,7 @@ class RealtimePriorityTest
     @Test
     void priorityZeroLeavesTheThreadInTheNormalClass()
     {
-        assertEquals("off", RealtimePriority.raiseCurrentThread(0));
+        assertEquals("off", RealtimePriority.raiseCurrentThread(0).outcome());
         assertEquals(SCHED_OTHER, currentThreadPolicy());
     }
 
@@ -34,7 +34,7 @@ class RealtimePriorityTest
         final AtomicInteger policy = new AtomicInteger(-1);
         final Thread thread = new Thread(() ->
         {
-            outcome.set(RealtimePriority.raiseCurrentThread(1));
+            outcome.set(RealtimePriority.raiseCurrentThread(1).outcome());
             policy.set(currentThreadPolicy());
         }, "rt-test");
         thread.start();
@@ -60,9 +60,7 @@ class RealtimePriorityTest
         final AtomicInteger policy = new AtomicInteger(-1);
         final Thread thread = new Thread(() ->
         {
-            final String tid = RealtimePriority.currentThreadId();
-            RealtimePriority.raiseCurrentThread(1);
-            outcome.set(RealtimePriority.set(tid, 0));
+            outcome.set(RealtimePriority.set(RealtimePriority.raiseCurrentThread(1).tid(), 0));
             policy.set(currentThreadPolicy());
         }, "rt-test");
         thread.start();
