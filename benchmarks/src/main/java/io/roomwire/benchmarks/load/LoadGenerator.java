@@ -129,6 +129,23 @@ public final class LoadGenerator
      * in the normal class. See {@link RealtimePriority}.
      */
     public static final String RT_PRIORITY_PROP_NAME = "roomwire.load.rt.priority";
+    /**
+     * Real-time priority ({@code SCHED_FIFO}) for every thread of the server ({@link #SERVER_PID_PROP_NAME}) but its JIT
+     * compilers, in each step whose warm-up shows the server using at most {@link #RT_LIMIT_PROP_NAME} of its cores;
+     * 0 (the default) leaves the server as it is. The server is in the normal class between steps and in the
+     * drain; in the result line as {@code serverRt}.
+     */
+    public static final String SERVER_RT_PRIORITY_PROP_NAME = "roomwire.load.server.rt.priority";
+    /**
+     * Share of its allowed cores (default 0.75) a process may use in a step's warm-up to be real-time for the step: the
+     * generator (with {@link #RT_PRIORITY_PROP_NAME}) and the server (with {@link #SERVER_RT_PRIORITY_PROP_NAME}), each
+     * measured whole. Above it a real-time thread leaves too little of its core to the threads it depends on and that
+     * stay in the normal class, JIT compilers above all (Roomwire at 10,000 msgs/s in many rooms, 80-84% of its core:
+     * a recompilation waited about a second), and near 95% the kernel pauses it for up to 50 ms of each second
+     * ({@code sched_rt_runtime_us}: Node {@code ws} at 5,000 msgs/s fell seconds behind; the generator at 10,000 had a
+     * pacer 36 ms late).
+     */
+    public static final String RT_LIMIT_PROP_NAME = "roomwire.load.rt.limit";
     /** Pid of the server, for its CPU and RSS. */
     public static final String SERVER_PID_PROP_NAME = "roomwire.load.server.pid";
     /** File to append one JSON line per step to; a CSV line goes to the same name with {@code .csv}. */
@@ -214,6 +231,9 @@ public final class LoadGenerator
     private final boolean isSpinning;
     private final int rtPriority;
     private boolean isRtLowered;
+    private final int serverRtPriority;
+    private final double rtLimit;
+    private boolean isServerRaised;
     private final String serverPid;
     private final String resultsFile;
     private final String label;
@@ -280,6 +300,8 @@ public final class LoadGenerator
         selectorCount = intProperty(SELECTORS_PROP_NAME, 1);
         isSpinning = Boolean.parseBoolean(properties.getProperty(SPIN_PROP_NAME, "false"));
         rtPriority = intProperty(RT_PRIORITY_PROP_NAME, 0);
+        serverRtPriority = intProperty(SERVER_RT_PRIORITY_PROP_NAME, 0);
+        rtLimit = Double.parseDouble(properties.getProperty(RT_LIMIT_PROP_NAME, "0.75"));
         serverPid = properties.getProperty(SERVER_PID_PROP_NAME);
         resultsFile = properties.getProperty(RESULTS_PROP_NAME);
         label = properties.getProperty(LABEL_PROP_NAME, "server");
@@ -326,6 +348,7 @@ public final class LoadGenerator
         }
         finally
         {
+            lowerServer();
             pacer.stop();
             for (final ReceiverLoop loop : loops)
             {
@@ -379,6 +402,8 @@ public final class LoadGenerator
         settings.put(SELECTORS_PROP_NAME, selectorCount);
         settings.put(SPIN_PROP_NAME, isSpinning);
         settings.put(RT_PRIORITY_PROP_NAME, rtPriority);
+        settings.put(SERVER_RT_PRIORITY_PROP_NAME, serverRtPriority);
+        settings.put(RT_LIMIT_PROP_NAME, rtLimit);
         settings.put(SERVER_PID_PROP_NAME, null == serverPid ? "(none)" : serverPid);
         settings.put(RESULTS_PROP_NAME, null == resultsFile ? "(none)" : resultsFile);
         settings.put(LABEL_PROP_NAME, label);
@@ -395,8 +420,8 @@ public final class LoadGenerator
         }
         settings.forEach((key, value) -> out.println("#   -D" + key + "=" + value));
         out.println("# cores available " + Runtime.getRuntime().availableProcessors() + " (allowed " +
-            cpusAllowed() + "), java " + System.getProperty("java.version") + ", " + System.getProperty("os.name") +
-            " " + System.getProperty("os.version") + ", load " + ProcStat.loadAverage());
+            ProcStat.cpusAllowed("self") + "), java " + System.getProperty("java.version") + ", " +
+            System.getProperty("os.name") + " " + System.getProperty("os.version") + ", load " + ProcStat.loadAverage());
     }
 
     private void createClients() throws IOException
@@ -838,7 +863,7 @@ public final class LoadGenerator
             index == 0 ? " (pre-warm)" : "", rate,
             formatMs(warmupNs), formatMs(durationNs), loadAverage);
 
-        final String rtPlacement = placeForStep(step);
+        final Placement placement = placeForStep(step);
         sleepUntil(step.measureStartNs);
         final long wallStartNs = System.nanoTime();
         final long genCpuStartNs = ProcStat.cpuTimeNs("self");
@@ -857,6 +882,7 @@ public final class LoadGenerator
         out.println("# step " + index + " measuring from " + Instant.now());
 
         final double[][] timeline = timeline(index, step);
+        final String serverLowered = lowerServer();
         final long wallNs = System.nanoTime() - wallStartNs;
         final long genCpuNs = ProcStat.cpuTimeNs("self") - genCpuStartNs;
         final long serverCpuNs = ProcStat.cpuTimeNs(serverPid) - serverCpuStartNs;
@@ -962,7 +988,8 @@ public final class LoadGenerator
         result.put("pacerLagMaxUs", lag.getMaxValue() / 1000.0);
         result.put("pacerDone", isPacerDone);
         result.put("publisherWriteFailures", pacer.writeFailures());
-        result.put("generatorRt", rtOutcomes() + rtPlacement);
+        result.put("generatorRt", rtOutcomes() + placement.generator());
+        result.put("serverRt", placement.server() + (serverLowered.isEmpty() ? "" : "; after: " + serverLowered));
         result.put("rxMBps", total.windowBytes / measureSeconds / 1e6);
         result.put("bytesPerRead", total.windowReads == 0 ? 0.0 : (double)total.windowBytes / total.windowReads);
         result.put("readsPerSecond", total.windowReads / measureSeconds);
@@ -1073,20 +1100,20 @@ public final class LoadGenerator
     }
 
     /**
-     * With real-time priority on: raise the pacer and selectors again when the step before put them back in the normal
-     * class, then watch them through two thirds of the step's warm-up, and when together they used more than
-     * {@link #BUSY_LIMIT_PROP_NAME} of the generator's cores, put them in the normal class for this step. Real-time
-     * threads that keep a core more than 95% busy are paused by the kernel for up to 50 ms of each second
-     * ({@code sched_rt_runtime_us}), which would be measured as latency; such a step is generator-bound either way.
+     * With real-time priority on, place the generator's threads and the server for a step by one rule: a process is
+     * real-time for the step when it used at most {@link #RT_LIMIT_PROP_NAME} of its cores in the first two thirds of
+     * the step's warm-up. The generator's pacer and selectors are raised again when the step before put them back in
+     * the normal class; the server is in the normal class at the start of every step.
      *
      * @param step about to start publishing.
-     * @return what was done, appended to the step's {@code generatorRt}; empty when nothing was.
+     * @return what was done: appended to the step's {@code generatorRt} (empty when nothing was), and its
+     * {@code serverRt}.
      */
-    private String placeForStep(final Step step)
+    private Placement placeForStep(final Step step)
     {
-        if (rtPriority <= 0)
+        if (rtPriority <= 0 && serverRtPriority <= 0)
         {
-            return "";
+            return Placement.NONE;
         }
         String raised = "";
         if (isRtLowered)
@@ -1097,27 +1124,56 @@ public final class LoadGenerator
 
         sleepUntil(step.publishStartNs);
         final long startNs = System.nanoTime();
-        final long cpuStartNs = rtThreadsCpuNs();
+        final long cpuStartNs = ProcStat.cpuTimeNs("self");
+        final long serverCpuStartNs = ProcStat.cpuTimeNs(serverPid);
         sleepUntil(step.publishStartNs + (step.measureStartNs - step.publishStartNs) * 2 / 3);
-        final double share = (double)(rtThreadsCpuNs() - cpuStartNs) /
-            ((System.nanoTime() - startNs) * (double)Runtime.getRuntime().availableProcessors());
-        if (share <= busyLimit)
+        final double elapsedNs = System.nanoTime() - startNs;
+        final double share = (ProcStat.cpuTimeNs("self") - cpuStartNs) /
+            (elapsedNs * Runtime.getRuntime().availableProcessors());
+        final double serverShare = null == serverPid ? -1 : (ProcStat.cpuTimeNs(serverPid) - serverCpuStartNs) /
+            (elapsedNs * Math.max(1, ProcStat.cpuCount(ProcStat.cpusAllowed(serverPid))));
+
+        String generator = raised.isEmpty() ? "" : "; raised again for this step: " + raised;
+        if (rtPriority > 0 && share > rtLimit)
         {
-            return raised.isEmpty() ? "" : "; raised again for this step: " + raised;
+            isRtLowered = true;
+            generator = String.format(Locale.ROOT, "; normal class for this step (%.0f%% of the generator's cores " +
+                "in the warm-up, limit %.0f%%): %s", share * 100, rtLimit * 100, setRtPriority(0, 0));
         }
-        isRtLowered = true;
-        return String.format(Locale.ROOT, "; normal class for this step (pacer and selectors %.0f%% of the " +
-            "generator's cores in the warm-up): %s", share * 100, setRtPriority(0, 0));
+        return new Placement(generator, placeServer(serverShare));
     }
 
-    private long rtThreadsCpuNs()
+    private String placeServer(final double serverShare)
     {
-        long cpuNs = threads.getThreadCpuTime(pacer.thread().getId());
-        for (final ReceiverLoop loop : loops)
+        if (serverRtPriority <= 0)
         {
-            cpuNs += threads.getThreadCpuTime(loop.thread().getId());
+            return "off";
         }
-        return cpuNs;
+        if (serverShare < 0)
+        {
+            return "normal class: the server's CPU time cannot be read";
+        }
+        final String warmup = String.format(Locale.ROOT, "%.0f%% of its cores in the warm-up, limit %.0f%%",
+            serverShare * 100, rtLimit * 100);
+        if (serverShare > rtLimit)
+        {
+            return "normal class for this step (" + warmup + ")";
+        }
+        isServerRaised = true;
+        return RealtimePriority.raiseProcess(serverPid, serverRtPriority) + " (" + warmup + ")";
+    }
+
+    /**
+     * @return what became of the server's raised threads, or empty when it was not raised.
+     */
+    private String lowerServer()
+    {
+        if (!isServerRaised)
+        {
+            return "";
+        }
+        isServerRaised = false;
+        return RealtimePriority.lowerProcess(serverPid);
     }
 
     private String setRtPriority(final int pacerPriority, final int selectorPriority)
@@ -1146,6 +1202,17 @@ public final class LoadGenerator
             words.append(", selector ").append(l).append(' ').append(action.apply(loops[l].raised(), false));
         }
         return words.toString();
+    }
+
+    /**
+     * What {@link #placeForStep(Step)} did.
+     *
+     * @param generator appended to the step's {@code generatorRt}; empty when nothing changed.
+     * @param server    the step's {@code serverRt}.
+     */
+    private record Placement(String generator, String server)
+    {
+        static final Placement NONE = new Placement("", "off");
     }
 
     private void appendJson(final Map<String, Object> result) throws IOException
@@ -1255,25 +1322,6 @@ public final class LoadGenerator
         {
             LockSupport.parkNanos(remainingNs);
         }
-    }
-
-    private static String cpusAllowed()
-    {
-        try
-        {
-            for (final String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII))
-            {
-                if (line.startsWith("Cpus_allowed_list:"))
-                {
-                    return line.substring("Cpus_allowed_list:".length()).trim();
-                }
-            }
-        }
-        catch (final IOException ignore)
-        {
-            // not Linux
-        }
-        return "?";
     }
 
     static double[] parseRates(final String text)

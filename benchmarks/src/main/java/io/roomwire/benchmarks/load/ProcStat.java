@@ -127,6 +127,55 @@ final class ProcStat
 
     /**
      * @param pid a process id, or {@code self}.
+     * @return the CPUs it may run on, as the kernel lists them ({@code "0"}, {@code "0-1,4"}), or {@code "?"}.
+     */
+    static String cpusAllowed(final String pid)
+    {
+        if (null != pid)
+        {
+            try
+            {
+                for (final String line : Files.readAllLines(Path.of("/proc", pid, "status"), StandardCharsets.US_ASCII))
+                {
+                    if (line.startsWith("Cpus_allowed_list:"))
+                    {
+                        return line.substring("Cpus_allowed_list:".length()).trim();
+                    }
+                }
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                // not Linux, or the process ended
+            }
+        }
+        return "?";
+    }
+
+    /**
+     * @param list as {@link #cpusAllowed(String)} gives it.
+     * @return how many CPUs it names; 0 for {@code "?"} or anything unreadable.
+     */
+    static int cpuCount(final String list)
+    {
+        int count = 0;
+        try
+        {
+            for (final String range : list.split(","))
+            {
+                final String[] ends = range.trim().split("-");
+                final int first = Integer.parseInt(ends[0]);
+                count += (ends.length > 1 ? Integer.parseInt(ends[1]) : first) - first + 1;
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            return 0;
+        }
+        return count;
+    }
+
+    /**
+     * @param pid a process id, or {@code self}.
      * @return CPU time in nanoseconds per thread name ({@code comm}, at most 15 characters; threads of the same name
      * summed) and, under {@code "ctxsw"}, the context switches (voluntary and not) of all threads; empty when
      * unreadable.

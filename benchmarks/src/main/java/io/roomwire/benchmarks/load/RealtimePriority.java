@@ -2,13 +2,17 @@ package io.roomwire.benchmarks.load;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Moves a thread of this process into the real-time {@code SCHED_FIFO} class, or back, with util-linux's {@code chrt}
- * on the thread's kernel id (Java has no call for it). The generator's pacer and selector threads raise themselves
+ * Moves a thread into the real-time {@code SCHED_FIFO} class, or back, with util-linux's {@code chrt} on the thread's
+ * kernel id (Java has no call for it); and a whole process (the server under test) but for its JIT compiler threads. The generator's pacer and selector threads raise themselves
  * when {@link LoadGenerator#RT_PRIORITY_PROP_NAME} is set, for the reason {@code benchmarks/run.sh} raises the
  * servers: on a shared machine a housekeeping task of higher weight (this sandbox's agent, at nice -10, every ~1.05 s
  * for 10-18 ms under load) otherwise preempts the thread that should read or send on time, and the latency measured
@@ -22,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 final class RealtimePriority
 {
     private static final long CHRT_TIMEOUT_MS = 5_000;
+    /** Field 41 of {@code /proc/<pid>/task/<tid>/stat}, counted from field 3, the first after the name. */
+    private static final int POLICY_FIELD = 41 - 3;
 
     /**
      * What became of a thread that asked to be raised: its kernel id (null when unknown) and the outcome.
@@ -107,6 +113,145 @@ final class RealtimePriority
         {
             Thread.currentThread().interrupt();
             return "not raised: interrupted";
+        }
+    }
+
+    /**
+     * Raise every thread of a process to {@code SCHED_FIFO} but its JIT compilers ({@link #isCompilerThread(String)}):
+     * a compiler thread at the same real-time priority as the thread whose code it compiles holds that thread's core
+     * for a whole compilation (seen: 7-17 ms for Roomwire's I/O thread), while in the normal class it runs in the
+     * raised threads' idle time. Threads the process starts later inherit the class of the thread that starts them.
+     *
+     * @param pid      of the process.
+     * @param priority 1-99.
+     * @return {@code "fifo <priority>: <n> threads, normal class: <names>"}, with {@code "; not raised: <why>"} for the
+     * first that failed.
+     */
+    static String raiseProcess(final String pid, final int priority)
+    {
+        int raised = 0;
+        final List<String> kept = new ArrayList<>();
+        String failure = null;
+        for (final Path task : tasks(pid))
+        {
+            final String name = threadName(task);
+            if (null == name)
+            {
+                continue;
+            }
+            if (isCompilerThread(name))
+            {
+                kept.add(name);
+                continue;
+            }
+            final String outcome = set(task.getFileName().toString(), priority);
+            if (outcome.startsWith("fifo"))
+            {
+                raised++;
+            }
+            else if (null == failure && null != threadName(task))
+            {
+                failure = outcome;
+            }
+        }
+        return "fifo " + priority + ": " + raised + " threads" +
+            (kept.isEmpty() ? "" : ", normal class: " + String.join(", ", kept)) +
+            (null == failure ? "" : "; " + failure);
+    }
+
+    /**
+     * Put every real-time thread of a process back in the normal class.
+     *
+     * @param pid of the process.
+     * @return {@code "normal: <n> threads"}, with {@code "; <why>"} for the first that failed.
+     */
+    static String lowerProcess(final String pid)
+    {
+        int lowered = 0;
+        String failure = null;
+        for (final Path task : tasks(pid))
+        {
+            if (!isRealtime(task))
+            {
+                continue;
+            }
+            final String outcome = set(task.getFileName().toString(), 0);
+            if ("normal".equals(outcome))
+            {
+                lowered++;
+            }
+            else if (null == failure && isRealtime(task))
+            {
+                failure = outcome;
+            }
+        }
+        return "normal: " + lowered + " threads" + (null == failure ? "" : "; " + failure);
+    }
+
+    /**
+     * @param pid of a process.
+     * @return how many of its threads are in a real-time class ({@code SCHED_FIFO} or {@code SCHED_RR}).
+     */
+    static int realtimeThreadCount(final String pid)
+    {
+        int count = 0;
+        for (final Path task : tasks(pid))
+        {
+            count += isRealtime(task) ? 1 : 0;
+        }
+        return count;
+    }
+
+    /**
+     * @param name a thread's {@code comm} (at most 15 characters).
+     * @return whether it is a JIT compiler: HotSpot's {@code C1/C2 CompilerThread}s, JavaScriptCore's (Bun) {@code JIT}
+     * worklist threads.
+     */
+    static boolean isCompilerThread(final String name)
+    {
+        return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre") || name.startsWith("JIT") ||
+            name.contains("Worklist");
+    }
+
+    private static List<Path> tasks(final String pid)
+    {
+        final List<Path> tasks = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(Paths.get("/proc", pid, "task")))
+        {
+            stream.forEach(tasks::add);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // the process ended: no threads
+        }
+        return tasks;
+    }
+
+    private static String threadName(final Path task)
+    {
+        try
+        {
+            return Files.readString(task.resolve("comm"), StandardCharsets.US_ASCII).trim();
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+    }
+
+    private static boolean isRealtime(final Path task)
+    {
+        try
+        {
+            final String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+            // The name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
+            final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            final int policy = Integer.parseInt(fields[POLICY_FIELD]);
+            return 1 == policy || 2 == policy;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return false;
         }
     }
 }

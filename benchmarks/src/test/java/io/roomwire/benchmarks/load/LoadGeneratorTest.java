@@ -125,13 +125,14 @@ class LoadGeneratorTest
         final Properties properties = oneShortStep(server.port(), "ws");
         properties.setProperty(LoadGenerator.RT_PRIORITY_PROP_NAME, "1");
         // Any use of the core passes a limit of 0, so the warm-up puts the threads back in the normal class.
-        properties.setProperty(LoadGenerator.BUSY_LIMIT_PROP_NAME, "0");
+        properties.setProperty(LoadGenerator.RT_LIMIT_PROP_NAME, "0");
         final String rt = (String)runOneStep(properties).get("generatorRt");
 
         final String lowered = "): pacer normal, selector 0 normal";
         if (rt.startsWith("pacer fifo 2, selector 0 fifo 1; "))
         {
-            assertTrue(rt.contains("; normal class for this step (pacer and selectors ") && rt.endsWith(lowered), rt);
+            assertTrue(rt.contains("; normal class for this step (") &&
+                rt.contains("% of the generator's cores in the warm-up, limit 0%") && rt.endsWith(lowered), rt);
         }
         else
         {
@@ -143,8 +144,61 @@ class LoadGeneratorTest
     @Test
     void shouldRunItsThreadsInTheNormalClassWithoutRealTimePriority() throws Exception
     {
-        assertEquals("pacer off, selector 0 off",
-            runOneStep(oneShortStep(server.port(), "ws")).get("generatorRt"));
+        final Map<String, Object> step = runOneStep(oneShortStep(server.port(), "ws"));
+        assertEquals("pacer off, selector 0 off", step.get("generatorRt"));
+        assertEquals("off", step.get("serverRt"));
+    }
+
+    @Test
+    void shouldRaiseAServerWithHeadroomForTheStepAndLowerItAfter() throws Exception
+    {
+        // The generator reads and raises whatever process it is told is the server: an idle one here.
+        final Process idle = new ProcessBuilder("sleep", "60").start();
+        try
+        {
+            final Properties properties = oneShortStep(server.port(), "ws");
+            properties.setProperty(LoadGenerator.SERVER_PID_PROP_NAME, Long.toString(idle.pid()));
+            properties.setProperty(LoadGenerator.SERVER_RT_PRIORITY_PROP_NAME, "1");
+            final String rt = (String)runOneStep(properties).get("serverRt");
+
+            final String warmup = " (0% of its cores in the warm-up, limit 75%)";
+            if (rt.startsWith("fifo 1: 1 threads" + warmup))
+            {
+                assertEquals("fifo 1: 1 threads" + warmup + "; after: normal: 1 threads", rt);
+            }
+            else
+            {
+                // Without the right to raise (not root), nothing was raised and nothing needed lowering.
+                assertTrue(rt.startsWith("fifo 1: 0 threads; not raised: ") && rt.endsWith(warmup), rt);
+            }
+            assertEquals(0, RealtimePriority.realtimeThreadCount(Long.toString(idle.pid())));
+        }
+        finally
+        {
+            idle.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void shouldLeaveAServerOverTheLimitInTheNormalClass() throws Exception
+    {
+        final Process busy = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+        try
+        {
+            final Properties properties = oneShortStep(server.port(), "ws");
+            properties.setProperty(LoadGenerator.SERVER_PID_PROP_NAME, Long.toString(busy.pid()));
+            properties.setProperty(LoadGenerator.SERVER_RT_PRIORITY_PROP_NAME, "1");
+            properties.setProperty(LoadGenerator.RT_LIMIT_PROP_NAME, "0.25");
+            final String rt = (String)runOneStep(properties).get("serverRt");
+
+            assertTrue(rt.startsWith("normal class for this step (") && rt.endsWith("% of its cores in the warm-up, " +
+                "limit 25%)"), rt);
+            assertEquals(0, RealtimePriority.realtimeThreadCount(Long.toString(busy.pid())));
+        }
+        finally
+        {
+            busy.destroyForcibly().waitFor();
+        }
     }
 
     @Test
