@@ -34,16 +34,18 @@
 #   OUT [benchmarks/results/run-<mode>-<time>]
 #   REPORT [docs/benchmarks.md; smoke: $OUT/benchmarks.md]  BUILD [0; 1 rebuilds even when the jars exist]
 #   JFR [0; 1 records Roomwire's server during the fan-out step JFR_STEP (default 1) and summarises hot methods]
-#   RT_SCENARIOS [none], RT_PRIORITY [10 where chrt -f may be used (root, CAP_SYS_NICE), else 0]: in the scenarios
-#     named (e.g. RT_SCENARIOS=rooms) every thread of each server except its JIT compilers (HotSpot's C1/C2
-#     CompilerThreads) runs SCHED_FIFO at RT_PRIORITY, and the generator raises its selector threads to it and its
-#     pacer one above, except in a step whose warm-up shows them over the busy limit (90%) of the generator's core.
+#   RT_SCENARIOS [rooms], RT_PRIORITY [10 where chrt -f may be used (root, CAP_SYS_NICE), else 0]: in the scenarios
+#     named, the generator raises each server to SCHED_FIFO at RT_PRIORITY (every thread but its JIT compilers:
+#     HotSpot's C1/C2 CompilerThreads, JavaScriptCore's JIT workers) for each step whose warm-up shows the server using
+#     at most RT_LIMIT [0.75] of its core, and puts it back in the normal class after the measured window; by the same
+#     rule for itself, it raises its selector threads to RT_PRIORITY and its pacer one above.
 #     Why: the sandbox's agent (a nice -10 thread) takes a core every ~1.05 s for 10-18 ms under load, and 13 of 16
 #     many-rooms stalls over 8 ms of a traced round were it holding the server's core; raised, Roomwire and Bun both
-#     came out at ~0.13 / ~0.47 ms at 5,000 msgs/s instead of ~0.19 / ~4 ms (docs/benchmarks.md, "Machine"). Why not
-#     by default: the kernel pauses real-time threads that keep a core over 95% busy for up to 50 ms of each second,
-#     which distorts any server near its core's limit (Node ws fell behind at 5,000 msgs/s, and a late recompilation
-#     of Roomwire's at 10,000 waited ~1 s for the compiler threads); servers are not yet lowered for such steps.
+#     came out at ~0.13 / ~0.47 ms at 5,000 msgs/s instead of ~0.19 / ~4 ms (docs/benchmarks.md, "Machine"). Why the
+#     limit: a real-time thread near its core's limit starves the normal-class threads it depends on (a late
+#     recompilation of Roomwire's at 10,000 msgs/s waited ~1 s for its compiler threads), and over 95% the kernel pauses
+#     it for up to 50 ms of each second (Node ws fell seconds behind at 5,000). The fan-out steps run the servers near
+#     their limit, so fan-out and SSE stay in the normal class. RT_SCENARIOS= (empty) turns it off.
 #     GEN_RT_PRIORITY [RT_PRIORITY] sets the generator's apart.
 #   SERVER_JVM_OPTS [-Xms1g -Xmx1g -XX:+UseParallelGC]
 #   GEN_JVM_OPTS [-Xms2g -Xmx2g -XX:+UseParallelGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19]
@@ -72,7 +74,8 @@ ROOMS_ROUND=0
 if [ -z "${RT_PRIORITY:-}" ]; then
     if chrt -f 10 true 2>/dev/null; then RT_PRIORITY=10; else RT_PRIORITY=0; fi
 fi
-RT_SCENARIOS=${RT_SCENARIOS-}
+RT_SCENARIOS=${RT_SCENARIOS-rooms}
+RT_LIMIT=${RT_LIMIT:-0.75}
 SCENARIO_RT=0
 SERVER_JVM_OPTS=${SERVER_JVM_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC}
 GEN_JVM_OPTS=${GEN_JVM_OPTS:--Xms2g -Xmx2g -XX:+UseParallelGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19}
@@ -132,11 +135,12 @@ STARTED=$(date +%s)
     echo "java: $(java -version 2>&1 | head -1)"
     echo "server JVM: $SERVER_JVM_OPTS"
     echo "generator JVM: $GEN_JVM_OPTS"
-    echo "real-time priority (SCHED_FIFO): ${RT_PRIORITY/#0/none}, in scenarios: ${RT_SCENARIOS:-none}"
+    echo "real-time priority (SCHED_FIFO): ${RT_PRIORITY/#0/none}, in scenarios: ${RT_SCENARIOS:-none}," \
+        "for a step whose warm-up used at most $RT_LIMIT of the process's cores"
     echo "git: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && git diff --quiet 2>/dev/null || echo ' (modified)')"
 } > "$OUT/machine.txt"
 cat > "$OUT/run.json" <<EOF
-{"mode":"$MODE","command":"benchmarks/run.sh $MODE","date":"$(date -Is)","git":"$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')","jdk":"$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')","serverJvm":"$SERVER_JVM_OPTS","generatorJvm":"$GEN_JVM_OPTS","serverCpu":"$SERVER_CPU","rtPriority":"$RT_PRIORITY","rtScenarios":"$RT_SCENARIOS","generatorCpu":"$GEN_CPU","stopP99":"$STOP_P99","fanoutRates":"$FANOUT_RATES","roomsRates":"$ROOMS_RATES","roomsRounds":"$ROOMS_ROUNDS","roundsServers":"$ROUNDS_SERVERS","servers":"$SERVERS","scenarios":"$SCENARIOS"}
+{"mode":"$MODE","command":"benchmarks/run.sh $MODE","date":"$(date -Is)","git":"$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')","jdk":"$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')","serverJvm":"$SERVER_JVM_OPTS","generatorJvm":"$GEN_JVM_OPTS","serverCpu":"$SERVER_CPU","rtPriority":"$RT_PRIORITY","rtScenarios":"$RT_SCENARIOS","rtLimit":"$RT_LIMIT","generatorCpu":"$GEN_CPU","stopP99":"$STOP_P99","fanoutRates":"$FANOUT_RATES","roomsRates":"$ROOMS_RATES","roomsRounds":"$ROOMS_ROUNDS","roundsServers":"$ROUNDS_SERVERS","servers":"$SERVERS","scenarios":"$SCENARIOS"}
 EOF
 
 # ---------------------------------------------------------------- peers
@@ -229,7 +233,7 @@ start_server() {
     SERVER_PID=$!
     for _ in $(seq 1 300); do
         if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && is_ready "$server" "$port"; then
-            log "$server started: pid $SERVER_PID, port $port, cpu $SERVER_CPU$(raise_server "$server")"
+            log "$server started: pid $SERVER_PID, port $port, cpu $SERVER_CPU"
             return 0
         fi
         kill -0 "$SERVER_PID" 2>/dev/null || break
@@ -239,21 +243,6 @@ start_server() {
     tail -20 "$logfile" >&2 || true
     stop_server
     return 1
-}
-
-# raise_server NAME: SCHED_FIFO at $SCENARIO_RT (the scenario's; 0: nothing) for every thread of the running server
-# except its JIT compilers (see RT_PRIORITY); prints what it did, for the start line.
-raise_server() {
-    [ "$SCENARIO_RT" -gt 0 ] || return 0
-    local task comm raised=0 kept=""
-    for task in /proc/"$SERVER_PID"/task/*; do
-        comm=$(cat "$task/comm" 2>/dev/null) || continue
-        case "$comm" in
-            "C1 CompilerThre"* | "C2 CompilerThre"* | "JIT"* | *"Worklist"*) kept+="${kept:+, }$comm" ;;
-            *) chrt -f -p "$SCENARIO_RT" "${task##*/}" > /dev/null 2>&1 && raised=$((raised + 1)) ;;
-        esac
-    done
-    echo "; SCHED_FIFO $SCENARIO_RT: $raised threads${kept:+, normal class: $kept}"
 }
 
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -268,6 +257,7 @@ generator() {
         -Droomwire.load.scenario="$scenario" -Droomwire.load.protocol="$protocol" \
         -Droomwire.load.server.pid="$SERVER_PID" -Droomwire.load.stop.p99="$STOP_P99" \
         -Droomwire.load.rt.priority="$([ "$SCENARIO_RT" -gt 0 ] && echo "${GEN_RT_PRIORITY:-$RT_PRIORITY}" || echo 0)" \
+        -Droomwire.load.server.rt.priority="$SCENARIO_RT" -Droomwire.load.rt.limit="$RT_LIMIT" \
         -Droomwire.load.results="$OUT/e2e/$scenario.jsonl" "$@" \
         io.roomwire.benchmarks.load.LoadGenerator > "$logfile" 2>&1 &
     local gen_pid=$! recording=0

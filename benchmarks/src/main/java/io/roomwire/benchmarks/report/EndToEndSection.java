@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -39,6 +41,11 @@ final class EndToEndSection
     static final double TARGET_DELIVERIES = 1_000_000;
     static final double TARGET_FACTOR = 2.0;
     static final String ROOMWIRE = "roomwire";
+
+    /** A {@code serverRt} of a server raised for its step: {@code "fifo 10: 23 threads, ..."}. */
+    private static final Pattern RAISED = Pattern.compile("^fifo [1-9]\\d*: [1-9]");
+    /** A {@code serverRt} of a server left in the normal class for its load: the share it used in the warm-up. */
+    private static final Pattern LEFT_BUSY = Pattern.compile("^normal class for this step \\((\\d+)%");
 
     /**
      * Order of the servers in the tables; others follow alphabetically.
@@ -69,6 +76,27 @@ final class EndToEndSection
         double serverCpu;
         double genCpu;
         boolean isGeneratorBound;
+        /** The generator's {@code serverRt}: how the server was scheduled in this step; "off" when absent. */
+        String serverRt;
+
+        boolean isRealtime()
+        {
+            return RAISED.matcher(serverRt).find();
+        }
+
+        /**
+         * @return {@code real-time}, {@code normal (84% busy)} for a server left in the normal class for its load in
+         * the warm-up, or {@code normal}.
+         */
+        String serverClass()
+        {
+            if (isRealtime())
+            {
+                return "real-time";
+            }
+            final Matcher busy = LEFT_BUSY.matcher(serverRt);
+            return busy.find() ? "normal (" + busy.group(1) + "% busy)" : "normal";
+        }
 
         boolean isSustained(final double stopP99Ms)
         {
@@ -211,6 +239,7 @@ final class EndToEndSection
         step.serverCpu = number(line, "serverCpu");
         step.genCpu = number(line, "genCpu");
         step.isGeneratorBound = line.path("generatorBound").asBoolean(false);
+        step.serverRt = line.path("serverRt").asText("off");
         steps.add(step);
     }
 
@@ -405,8 +434,8 @@ final class EndToEndSection
             .append("that a slow stretch of the machine falls on both; `round` says which.\n\n");
         final Markdown table = new Markdown(
             "server", "protocol", ">round", ">step", ">rooms", ">clients", ">offered msgs/s", ">offered deliveries/s",
-            ">achieved deliveries/s", ">loss", ">p50 ms", ">p99 ms", ">p99.9 ms", ">server CPU", ">generator CPU",
-            "generator-bound", "sustained");
+            ">achieved deliveries/s", ">loss", ">p50 ms", ">p99 ms", ">p99.9 ms", ">server CPU", "server class",
+            ">generator CPU", "generator-bound", "sustained");
         for (final List<Step> serverSteps : byServer.values())
         {
             for (final Step s : serverSteps)
@@ -426,12 +455,18 @@ final class EndToEndSection
                     Markdown.number(s.p99Us / 1000),
                     Markdown.number(s.p999Us / 1000),
                     Markdown.percent(s.serverCpu),
+                    s.serverClass(),
                     Markdown.percent(s.genCpu),
                     s.isGeneratorBound ? "**yes**" : "no",
                     s.isSustained(stopP99Ms) ? "yes" : "no");
             }
         }
         out.append(table.render()).append('\n');
+        out.append("Server class: `real-time` when the generator raised the server to `SCHED_FIFO` for the step ")
+            .append("(every thread but its JIT compilers), because the step's warm-up showed it using at most the ")
+            .append("limit of its core (`rtLimit` in `run.json`); `normal (N% busy)` when the warm-up showed it ")
+            .append("over the limit; `normal` when real-time scheduling was off. See \"The machine's agent, and the ")
+            .append("real-time class\" for why.\n\n");
         renderRoomsAgainstRoomwire(out, byServer);
     }
 
@@ -448,7 +483,7 @@ final class EndToEndSection
         final Markdown table = new Markdown(
             "server", "protocol", ">offered msgs/s", ">rounds (server, Roomwire)", ">server p50 / p99 ms",
             ">Roomwire p50 / p99 ms", ">p50: server ÷ Roomwire", ">p99: server ÷ Roomwire", "p99 ratio by round",
-            "generator-bound (server, Roomwire)");
+            "generator-bound (server, Roomwire)", "real-time (server, Roomwire)");
         for (final List<Step> serverSteps : byServer.values())
         {
             if (ROOMWIRE.equals(serverSteps.get(0).label))
@@ -485,7 +520,8 @@ final class EndToEndSection
                     Markdown.ratio(p50 / roomwireP50),
                     Markdown.ratio(p99 / roomwireP99),
                     p99RatioByRound(mine, theirs),
-                    generatorBound(mine) + ", " + generatorBound(theirs));
+                    generatorBound(mine) + ", " + generatorBound(theirs),
+                    realtime(mine) + ", " + realtime(theirs));
             }
         }
         if (table.isEmpty())
@@ -544,6 +580,16 @@ final class EndToEndSection
             }
         }
         return ratios.length() == 0 ? Markdown.NONE : ratios.toString();
+    }
+
+    private static String realtime(final List<Step> steps)
+    {
+        final long raised = steps.stream().filter(Step::isRealtime).count();
+        if (steps.size() == 1)
+        {
+            return raised == 1 ? "yes" : "no";
+        }
+        return raised + " of " + steps.size();
     }
 
     private static String generatorBound(final List<Step> steps)

@@ -225,10 +225,11 @@ class BenchmarkReportTest
     {
         final String markdown = new EndToEndSection(100).read(results().resolve("e2e")).render();
         assertTrue(markdown.contains("| roomwire | ws | – | 1 | 100 | 10,000 | 1,000 | 100 k | 100 k | 0 | 4.00 | 12.0 | " +
-            "14.4 | 96% | 80% | no | yes |"), markdown);
+            "14.4 | 96% | normal | 80% | no | yes |"), markdown);
         assertTrue(markdown.contains("| naive | ws | – | 1 | 100 | 10,000 | 1,000 | 100 k | 40.0 k | 12,345 | 833 | 2,500 | " +
-            "3,000 | 96% | 80% | no | no |"), markdown);
-        assertTrue(markdown.contains("| naive | ws | 1,000 | 1, 1 | 833 / 2,500 | 4.00 / 12.0 | 208× | 208× | – | no, no |"),
+            "3,000 | 96% | normal | 80% | no | no |"), markdown);
+        assertTrue(markdown.contains("| naive | ws | 1,000 | 1, 1 | 833 / 2,500 | 4.00 / 12.0 | 208× | 208× | – | no, no | " +
+            "no, no |"),
             "naive against Roomwire at the same rate: " + markdown);
         assertFalse(markdown.contains("| roomwire | ws | 1,000 | 4.00 / 12.0 |"),
             "Roomwire is not compared with itself");
@@ -271,9 +272,12 @@ class BenchmarkReportTest
             "30.0 |"), "every round's step is listed with its round: " + markdown);
         // medians: Bun 0.190 / 5.00, Roomwire 0.210 / 9.00; round by round 5/4, 12/30, 3/9
         assertTrue(markdown.contains("| bun | ws | 5,000 | 3, 3 | 0.190 / 5.00 | 0.210 / 9.00 | 0.90× | 0.56× | " +
-            "1.25×, 0.40×, 0.33× | 0 of 3, **1 of 3** |"), markdown);
+            "1.25×, 0.40×, 0.33× | 0 of 3, **1 of 3** | 3 of 3, 2 of 3 |"), markdown);
+        assertTrue(markdown.contains("| 0.300 | 30.0 | 40.0 | 50% | normal (84% busy) | 40% | **yes** |"),
+            "Roomwire's round 2, left in the normal class for its load: " + markdown);
         assertTrue(markdown.contains("| naive | ws | 5,000 | 1, 3 | 0.400 / 20.0 | 0.210 / 9.00 | 1.90× | 2.22× | – | " +
-            "no, **1 of 3** |"), "a single run against Roomwire's median: " + markdown);
+            "no, **1 of 3** | no, 2 of 3 |"), "a single run against Roomwire's median: " + markdown);
+        assertTrue(markdown.contains("| 50% | normal | 40% |"), "the naive server, real-time off: " + markdown);
     }
 
     private static String roomsLine(final String label, final int round, final double[] p50p99, final boolean bound)
@@ -282,7 +286,23 @@ class BenchmarkReportTest
             (round > 0 ? "\"round\": " + round + ", " : "") + "\"step\": 1, \"clients\": 10000, \"rooms\": 1000, " +
             "\"offeredMsgs\": 5000, \"offeredDeliveries\": 50000.0, \"achievedDeliveries\": 50000, \"loss\": 0, " +
             "\"closed\": 0, \"p50Us\": " + p50p99[0] + ", \"p99Us\": " + p50p99[1] + ", \"p999Us\": 40000, " +
-            "\"serverCpu\": 0.5, \"genCpu\": 0.4, \"generatorBound\": " + bound + "}\n";
+            "\"serverCpu\": 0.5, \"genCpu\": 0.4, \"generatorBound\": " + bound + serverRt(label, round) + "}\n";
+    }
+
+    /**
+     * @return how the generator scheduled the server: Roomwire left in the normal class in round 2 for its load, the
+     * naive server with no word (real-time off), every other step raised.
+     */
+    private static String serverRt(final String label, final int round)
+    {
+        if ("naive".equals(label))
+        {
+            return "";
+        }
+        return ", \"serverRt\": \"" + ("roomwire".equals(label) && round == 2 ?
+            "normal class for this step (84% of its cores in the warm-up, limit 75%)" :
+            "fifo 10: 23 threads, normal class: C2 CompilerThre, C1 CompilerThre (45% of its cores in the warm-up, " +
+                "limit 75%); after: normal: 23 threads") + "\"";
     }
 
     // -------------------------------------------------------------------------------------------------- not run
