@@ -37,8 +37,9 @@
 #   RT_SCENARIOS [rooms], RT_PRIORITY [10 where chrt -f may be used (root, CAP_SYS_NICE), else 0]: in the scenarios
 #     named, the generator raises each server to SCHED_FIFO at RT_PRIORITY (every thread but its JIT compilers:
 #     HotSpot's C1/C2 CompilerThreads, JavaScriptCore's JIT workers) for each step whose warm-up shows the server using
-#     at most RT_LIMIT [0.75] of its core, and puts it back in the normal class after the measured window; by the same
-#     rule for itself, it raises its selector threads to RT_PRIORITY and its pacer one above.
+#     at most RT_LIMIT [0.85] of its core, and puts it back in the normal class after the measured window; by the same
+#     rule for itself, with GEN_RT_LIMIT [0.6] (its load rises from the warm-up into the window, the servers' falls),
+#     it raises its selector threads to RT_PRIORITY and its pacer one above.
 #     Why: the sandbox's agent (a nice -10 thread) takes a core every ~1.05 s for 10-18 ms under load, and 13 of 16
 #     many-rooms stalls over 8 ms of a traced round were it holding the server's core; raised, Roomwire and Bun both
 #     came out at ~0.13 / ~0.47 ms at 5,000 msgs/s instead of ~0.19 / ~4 ms (docs/benchmarks.md, "Machine"). Why the
@@ -75,7 +76,8 @@ if [ -z "${RT_PRIORITY:-}" ]; then
     if chrt -f 10 true 2>/dev/null; then RT_PRIORITY=10; else RT_PRIORITY=0; fi
 fi
 RT_SCENARIOS=${RT_SCENARIOS-rooms}
-RT_LIMIT=${RT_LIMIT:-0.75}
+RT_LIMIT=${RT_LIMIT:-0.85}
+GEN_RT_LIMIT=${GEN_RT_LIMIT:-0.6}
 SCENARIO_RT=0
 SERVER_JVM_OPTS=${SERVER_JVM_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC}
 GEN_JVM_OPTS=${GEN_JVM_OPTS:--Xms2g -Xmx2g -XX:+UseParallelGC -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19}
@@ -136,11 +138,11 @@ STARTED=$(date +%s)
     echo "server JVM: $SERVER_JVM_OPTS"
     echo "generator JVM: $GEN_JVM_OPTS"
     echo "real-time priority (SCHED_FIFO): ${RT_PRIORITY/#0/none}, in scenarios: ${RT_SCENARIOS:-none}," \
-        "for a step whose warm-up used at most $RT_LIMIT of the process's cores"
+        "for a step whose warm-up used at most $RT_LIMIT of a server's core, $GEN_RT_LIMIT of the generator's"
     echo "git: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && git diff --quiet 2>/dev/null || echo ' (modified)')"
 } > "$OUT/machine.txt"
 cat > "$OUT/run.json" <<EOF
-{"mode":"$MODE","command":"benchmarks/run.sh $MODE","date":"$(date -Is)","git":"$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')","jdk":"$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')","serverJvm":"$SERVER_JVM_OPTS","generatorJvm":"$GEN_JVM_OPTS","serverCpu":"$SERVER_CPU","rtPriority":"$RT_PRIORITY","rtScenarios":"$RT_SCENARIOS","rtLimit":"$RT_LIMIT","generatorCpu":"$GEN_CPU","stopP99":"$STOP_P99","fanoutRates":"$FANOUT_RATES","roomsRates":"$ROOMS_RATES","roomsRounds":"$ROOMS_ROUNDS","roundsServers":"$ROUNDS_SERVERS","servers":"$SERVERS","scenarios":"$SCENARIOS"}
+{"mode":"$MODE","command":"benchmarks/run.sh $MODE","date":"$(date -Is)","git":"$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')","jdk":"$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')","serverJvm":"$SERVER_JVM_OPTS","generatorJvm":"$GEN_JVM_OPTS","serverCpu":"$SERVER_CPU","rtPriority":"$RT_PRIORITY","rtScenarios":"$RT_SCENARIOS","rtLimit":"$RT_LIMIT","generatorRtLimit":"$GEN_RT_LIMIT","generatorCpu":"$GEN_CPU","stopP99":"$STOP_P99","fanoutRates":"$FANOUT_RATES","roomsRates":"$ROOMS_RATES","roomsRounds":"$ROOMS_ROUNDS","roundsServers":"$ROUNDS_SERVERS","servers":"$SERVERS","scenarios":"$SCENARIOS"}
 EOF
 
 # ---------------------------------------------------------------- peers
@@ -257,7 +259,8 @@ generator() {
         -Droomwire.load.scenario="$scenario" -Droomwire.load.protocol="$protocol" \
         -Droomwire.load.server.pid="$SERVER_PID" -Droomwire.load.stop.p99="$STOP_P99" \
         -Droomwire.load.rt.priority="$([ "$SCENARIO_RT" -gt 0 ] && echo "${GEN_RT_PRIORITY:-$RT_PRIORITY}" || echo 0)" \
-        -Droomwire.load.server.rt.priority="$SCENARIO_RT" -Droomwire.load.rt.limit="$RT_LIMIT" \
+        -Droomwire.load.server.rt.priority="$SCENARIO_RT" -Droomwire.load.server.rt.limit="$RT_LIMIT" \
+        -Droomwire.load.rt.limit="$GEN_RT_LIMIT" \
         -Droomwire.load.results="$OUT/e2e/$scenario.jsonl" "$@" \
         io.roomwire.benchmarks.load.LoadGenerator > "$logfile" 2>&1 &
     local gen_pid=$! recording=0

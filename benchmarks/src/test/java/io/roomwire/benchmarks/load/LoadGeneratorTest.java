@@ -161,7 +161,7 @@ class LoadGeneratorTest
             properties.setProperty(LoadGenerator.SERVER_RT_PRIORITY_PROP_NAME, "1");
             final String rt = (String)runOneStep(properties).get("serverRt");
 
-            final String warmup = " (0% of its cores in the warm-up, limit 75%)";
+            final String warmup = " (0% of its cores in the warm-up, limit 85%)";
             if (rt.startsWith("fifo 1: 1 threads" + warmup))
             {
                 assertEquals("fifo 1: 1 threads" + warmup + "; after: normal: 1 threads", rt);
@@ -188,7 +188,7 @@ class LoadGeneratorTest
             final Properties properties = oneShortStep(server.port(), "ws");
             properties.setProperty(LoadGenerator.SERVER_PID_PROP_NAME, Long.toString(busy.pid()));
             properties.setProperty(LoadGenerator.SERVER_RT_PRIORITY_PROP_NAME, "1");
-            properties.setProperty(LoadGenerator.RT_LIMIT_PROP_NAME, "0.25");
+            properties.setProperty(LoadGenerator.SERVER_RT_LIMIT_PROP_NAME, "0.25");
             final String rt = (String)runOneStep(properties).get("serverRt");
 
             assertTrue(rt.startsWith("normal class for this step (") && rt.endsWith("% of its cores in the warm-up, " +
