@@ -241,6 +241,7 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
             }
         }
         warmRingWraps();
+        warmRoomLogs();
     }
 
     /**
@@ -257,6 +258,17 @@ final class EngineConductor implements Agent, MessageHandler, DeadlineTimerWheel
     {
         JitWarmup.ringWraps(this::touchSessionsOfNextCommands, COMMAND_BATCH);
         touchedSum = 0;
+    }
+
+    /**
+     * Take a room log's rare write paths before any traffic, on scratch logs ({@link JitWarmup#roomLogs}): a history
+     * count filling, growth for history and ahead of need, a log at its maximum wrapping. Without this the first room
+     * to keep its full history (256 records by default: in the benchmark's many rooms, about a minute in) met code
+     * compiled without that branch, an uncommon trap in the I/O thread's loop, the same as the ring's first wrap.
+     */
+    private void warmRoomLogs()
+    {
+        JitWarmup.roomLogs(recordBuffer, jsonBuffer);
     }
 
     GatewayRegistry gatewayRegistry()

@@ -1,5 +1,6 @@
 package io.roomwire.engine;
 
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -16,7 +17,11 @@ import java.nio.ByteBuffer;
  * the real ring's compiled code is built from.
  * <p>
  * The branches warmed are the inbound ring's first wrap (a claim across its end, the padding it leaves, the
- * conductor's scan ahead meeting the end), which trapped minutes into traffic (docs/operations.md, warm-up). Warming
+ * conductor's scan ahead meeting the end), which trapped minutes into traffic (docs/operations.md, warm-up), and a
+ * room log's rare write paths: its history count filling (the first room to keep its full history, a minute into
+ * traffic at five messages a second a room, trapped the I/O thread's loop; with the node raised to the real-time
+ * class the recompilation waited behind it for 130-230 ms), growth for history and ahead of need, and the log's wrap.
+ * Warming
  * is not free: a scratch timer wheel run the same way also removed a trap at the first liveness checks, but its
  * expiries took over the profile of {@code DeadlineTimerWheel.poll} and made the conductor's idle duty cycle 2.5 times
  * slower (JMH {@code PresenceBenchmark.roomwireExpiryDutyCycle}: 19 to 50 ns at 10,000 users), so it is not done.
@@ -37,6 +42,26 @@ final class JitWarmup
     };
     private static final int MIN_COMMAND_LENGTH = 16;
     private static final int COMMAND_LENGTH_SPREAD = 431;
+
+    /**
+     * Scratch room logs, each {initial length, maximum length, history records, retained length}: one whose history
+     * count binds (grows for its history, then keeps it full), one whose length binds (grows to its maximum, then
+     * wraps and drops records by position), one past {@link RoomLog#EARLY_GROWTH_MIN_CAPACITY} (grows ahead of need).
+     */
+    private static final int[][] LOG_SHAPES =
+    {
+        {1024, 64 * 1024, 64, 48 * 1024},
+        {1024, 4 * 1024, 256, 3 * 1024},
+        {1024, 256 * 1024, 256, 192 * 1024},
+    };
+    /** Growth jitters the scratch logs are built with, from none to the most. */
+    private static final int[] LOG_JITTERS = {0, RoomLog.GROWTH_JITTER_VALUES / 2, RoomLog.GROWTH_JITTER_VALUES - 1};
+    /** Records appended to each scratch log: several times its history count. */
+    private static final int LOG_RECORDS = 2_000;
+    private static final int MIN_RECORD_LENGTH = 32;
+    private static final int RECORD_LENGTH_SPREAD = 256;
+    /** Added to a record's binary length for its JSON form, when it has one. */
+    private static final int JSON_EXTRA_LENGTH = 40;
 
     private JitWarmup()
     {
@@ -105,5 +130,44 @@ final class JitWarmup
         ring.buffer().putLong(index, 0L);
         ring.commit(index);
         return true;
+    }
+
+    /**
+     * Append records of varying lengths, with and without a JSON form, to scratch room logs of several shapes, growing
+     * each as the conductor does before every record (for a record longer than the log, for history): growth for
+     * history and ahead of need, the history count full, the log at its maximum wrapping with padding and dropping
+     * records by position, thousands of times.
+     *
+     * @param binary the conductor's buffer for a record's binary form, so the logs' type profiles stay the traffic's.
+     * @param json   the conductor's buffer for a record's JSON form.
+     * @return the scratch logs, as the records left them, in the order of {@code LOG_SHAPES} then jitters.
+     */
+    static RoomLog[] roomLogs(final DirectBuffer binary, final DirectBuffer json)
+    {
+        final int maxBinaryLength = Math.min(binary.capacity(), MIN_RECORD_LENGTH + RECORD_LENGTH_SPREAD);
+        final int maxJsonLength = Math.min(json.capacity(), maxBinaryLength + JSON_EXTRA_LENGTH);
+        final RoomLog[] logs = new RoomLog[LOG_SHAPES.length * LOG_JITTERS.length];
+        int next = 0;
+        for (final int[] shape : LOG_SHAPES)
+        {
+            for (final int jitter : LOG_JITTERS)
+            {
+                final RoomLog log = new RoomLog(shape[0], shape[1], shape[2], shape[3], jitter);
+                logs[next++] = log;
+                for (int seq = 1; seq <= LOG_RECORDS; seq++)
+                {
+                    final int binaryLength =
+                        Math.min(maxBinaryLength, MIN_RECORD_LENGTH + (int)((seq * 37L) % RECORD_LENGTH_SPREAD));
+                    final int jsonLength = (seq & 1) == 0 ? 0 : Math.min(maxJsonLength, binaryLength + JSON_EXTRA_LENGTH);
+                    final int frameLength = RoomLog.FRAME_HEADER_LENGTH + binaryLength + jsonLength;
+                    while ((!log.holds(frameLength) && log.canGrow()) || log.shouldGrowForHistory(frameLength))
+                    {
+                        log.grow();
+                    }
+                    log.append(seq, binary, 0, binaryLength, json, 0, jsonLength);
+                }
+            }
+        }
+        return logs;
     }
 }
