@@ -53,8 +53,7 @@ final class ProcStat
         try
         {
             final String stat = Files.readString(Path.of("/proc", pid, "stat"), StandardCharsets.US_ASCII);
-            // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
-            final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            final String[] fields = fieldsAfterName(stat);
             final long utime = Long.parseLong(fields[11]);
             final long stime = Long.parseLong(fields[12]);
             return (utime + stime) * NS_PER_TICK;
@@ -123,6 +122,16 @@ final class ProcStat
             // counts stay -1
         }
         return counts;
+    }
+
+    /**
+     * @param stat the text of a {@code /proc/<pid>/stat} or {@code /proc/<pid>/task/<tid>/stat}.
+     * @return its fields from field 3 on (index 0 is field 3, the state): the name, field 2, is in parentheses and may
+     * hold spaces, so the fields are counted after its last ')'.
+     */
+    static String[] fieldsAfterName(final String stat)
+    {
+        return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
     }
 
     /**
@@ -196,7 +205,7 @@ final class ProcStat
                 {
                     final String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
                     final String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                    final String[] fields = fieldsAfterName(stat);
                     final long ns = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NS_PER_TICK;
                     byName.merge(name, ns, Long::sum);
                     for (final String line : Files.readAllLines(task.resolve("status"), StandardCharsets.US_ASCII))

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class RealtimePriority
 {
     private static final long CHRT_TIMEOUT_MS = 5_000;
-    /** Field 41 of {@code /proc/<pid>/task/<tid>/stat}, counted from field 3, the first after the name. */
+    /** Field 41 of {@code /proc/<pid>/task/<tid>/stat}, as an index of {@link ProcStat#fieldsAfterName(String)}. */
     private static final int POLICY_FIELD = 41 - 3;
 
     /**
@@ -87,32 +87,51 @@ final class RealtimePriority
      */
     static String set(final String tid, final int priority)
     {
+        final Ran chrt = run(List.of(
+            "chrt", priority > 0 ? "-f" : "-o", "-p", Integer.toString(Math.max(priority, 0)), tid));
+        if (null != chrt.failure())
+        {
+            return chrt.failure();
+        }
+        return priority > 0 ? "fifo " + priority : "normal";
+    }
+
+    /**
+     * What became of a command run by {@link #run(List)}.
+     *
+     * @param output  what it printed, trimmed.
+     * @param failure null when it ran and exited with 0, else {@code "not raised: <why>"}.
+     */
+    private record Ran(String output, String failure)
+    {
+    }
+
+    /**
+     * @param command to start and wait for (at most {@value #CHRT_TIMEOUT_MS} ms).
+     * @return its output, and why it failed if it did.
+     */
+    private static Ran run(final List<String> command)
+    {
         try
         {
-            final Process chrt = new ProcessBuilder(
-                "chrt", priority > 0 ? "-f" : "-o", "-p", Integer.toString(Math.max(priority, 0)), tid)
-                .redirectErrorStream(true)
-                .start();
-            final String output = new String(chrt.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!chrt.waitFor(CHRT_TIMEOUT_MS, TimeUnit.MILLISECONDS))
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!process.waitFor(CHRT_TIMEOUT_MS, TimeUnit.MILLISECONDS))
             {
-                chrt.destroyForcibly();
-                return "not raised: chrt did not finish";
+                process.destroyForcibly();
+                return new Ran(output, "not raised: chrt did not finish");
             }
-            if (0 != chrt.exitValue())
-            {
-                return "not raised: chrt exited with " + chrt.exitValue() + (output.isEmpty() ? "" : " (" + output + ")");
-            }
-            return priority > 0 ? "fifo " + priority : "normal";
+            return new Ran(output, 0 == process.exitValue() ? null :
+                "not raised: chrt exited with " + process.exitValue() + (output.isEmpty() ? "" : " (" + output + ")"));
         }
         catch (final IOException ex)
         {
-            return "not raised: " + ex.getMessage();
+            return new Ran("", "not raised: " + ex.getMessage());
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            return "not raised: interrupted";
+            return new Ran("", "not raised: interrupted");
         }
     }
 
@@ -195,26 +214,12 @@ final class RealtimePriority
             "p=$1; shift; for t in \"$@\"; do chrt " + (priority > 0 ? "-f" : "-o") +
                 " -p \"$p\" \"$t\" > /dev/null 2>&1 || echo \"$t\"; done", "sh", Integer.toString(priority)));
         command.addAll(tids);
-        final String failed;
-        try
+        final Ran shell = run(command);
+        if (null != shell.failure())
         {
-            final Process shell = new ProcessBuilder(command).redirectErrorStream(true).start();
-            failed = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!shell.waitFor(CHRT_TIMEOUT_MS, TimeUnit.MILLISECONDS))
-            {
-                shell.destroyForcibly();
-                return "not raised: chrt did not finish";
-            }
+            return shell.failure();
         }
-        catch (final IOException ex)
-        {
-            return "not raised: " + ex.getMessage();
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return "not raised: interrupted";
-        }
+        final String failed = shell.output();
         for (final String tid : failed.isEmpty() ? new String[0] : failed.split("\\s+"))
         {
             if (Files.exists(Paths.get("/proc", pid, "task", tid)))
@@ -286,9 +291,7 @@ final class RealtimePriority
         try
         {
             final String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
-            // The name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
-            final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-            final int policy = Integer.parseInt(fields[POLICY_FIELD]);
+            final int policy = Integer.parseInt(ProcStat.fieldsAfterName(stat)[POLICY_FIELD]);
             return 1 == policy || 2 == policy;
         }
         catch (final IOException | RuntimeException ex)
